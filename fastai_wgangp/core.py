@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['REDUCTIONS', 'reduce_loss', 'per_sample']
+__all__ = ['REDUCTIONS', 'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
 
 # %% ../nbs/00_core.ipynb #d468125f
 REDUCTIONS = ('mean', 'sum', 'none')
@@ -22,13 +22,27 @@ def reduce_loss(x:Tensor, # per-sample values, batch first
     if reduction not in REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}: use one of {REDUCTIONS}")
     return x if reduction=='none' else getattr(x, reduction)()
 
-# %% ../nbs/00_core.ipynb #b1b2adfb
-def per_sample(pred:Tensor, # critic output, batch first: (bs,), (bs,1) or (bs,...) for patch critics
-               bs:int|None=None, # expected batch size, checked when given
-              )->Tensor:
-    "Critic scores reduced to one float score per sample, shape (bs,)."
+# %% ../nbs/00_core.ipynb #4715a1b8
+def at_least_fp32(x:Tensor, # any floating-point tensor
+                 )->Tensor:
+    "`x` in float32 if it is half or bfloat16, unchanged otherwise."
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+
+# %% ../nbs/00_core.ipynb #11c9debd
+def check_scores(pred:Tensor, # critic output, batch first
+                 bs:int|None=None, # expected batch size, checked when given
+                )->Tensor:
+    "Raise a clear error unless `pred` holds at least one score per sample of a batch of `bs`."
     if pred.ndim==0: raise ValueError("the critic returned a single scalar; it must return one score per sample, shape (bs,) or (bs,1)")
     if bs is not None and pred.shape[0]!=bs:
         raise ValueError(f"the critic returned {pred.shape[0]} score(s) for a batch of {bs}: it must return one score per sample "
                          f"(got output shape {tuple(pred.shape)})")
-    return pred.float().reshape(pred.shape[0], -1).mean(1)
+    return pred
+
+# %% ../nbs/00_core.ipynb #e8f4e5ef
+def per_sample(pred:Tensor, # critic output, batch first: (bs,), (bs,1) or (bs,...) for patch critics
+               bs:int|None=None, # expected batch size, checked when given
+              )->Tensor:
+    "Critic scores reduced to one score per sample, shape (bs,), at least fp32."
+    check_scores(pred, bs)
+    return at_least_fp32(pred).reshape(pred.shape[0], -1).mean(1)
