@@ -73,7 +73,7 @@ def real_score_sign(crit_loss_func:Callable, # critic loss `(real_pred, fake_pre
     if up==down: raise ValueError("cannot tell the sign convention of the critic loss: it gives the same value when real and fake scores are swapped")
     return 1. if up<down else -1.
 
-# %% ../nbs/03_gan.ipynb #3aa577a5
+# %% ../nbs/03_gan.ipynb #45b7cce5
 class GPCriticLoss(GANLoss):
     "fastai's `GANLoss` whose critic step adds weighted penalties computed from the cached real batch and the fake it generates."
     def __init__(self,
@@ -83,7 +83,7 @@ class GPCriticLoss(GANLoss):
                  penalties=Penalty(), # `Penalty`s added to the critic loss (default: the WGAN-GP penalty, weight 10)
                 ):
         super().__init__(gen_loss_func, crit_loss_func, gan_model)
-        self.penalties,self.trainer,self.sign,self.terms = as_penalties(penalties),None,None,{}
+        self.penalties,self.trainer,self.sign,self.terms,self.loss_term = as_penalties(penalties),None,None,{},None
 
     @classmethod
     def from_loss(cls, loss:GANLoss, penalties=Penalty()):
@@ -106,11 +106,13 @@ class GPCriticLoss(GANLoss):
         stats = {}
         terms = {p.name: p(critic=critic, real=real, fake=fake, real_pred=real_pred, fake_pred=fake_pred, scaler=tr.scaler, stats=stats)
                  for p in self.penalties}
-        self.crit_loss = loss + sum(p.weight*terms[p.name] for p in self.penalties)
+        total = loss + sum(p.weight*terms[p.name] for p in self.penalties)
         if self.sign is None: self.sign = real_score_sign(self.crit_loss_func, real_pred)
         wdist = self.sign*(per_sample(real_pred).mean() - per_sample(fake_pred).mean())
+        # detached copies only: nothing of this step's graph outlives the step
+        self.crit_loss,self.loss_term = total.detach(),loss.detach()
         self.terms = {**{k:v.detach() for k,v in terms.items()}, 'wdist':wdist.detach(), **stats}
-        return self.crit_loss
+        return total
 
     def generator(self,
                   output:Tensor, # generated images
@@ -121,8 +123,9 @@ class GPCriticLoss(GANLoss):
         kw = {}
         if getattr(self.gen_loss_func, 'needs_real_pred', False):
             with torch.no_grad(): kw['real_pred'] = self.gan_model.critic(target)
-        self.gen_loss = self.gen_loss_func(fake_pred, output, target, **kw)
-        return self.gen_loss
+        loss = self.gen_loss_func(fake_pred, output, target, **kw)
+        self.gen_loss = loss.detach()
+        return loss
 
     def stat_names(self):
         "Names of the statistics a critic step records: each penalty, `wdist`, and `grad_norm` if a penalty reports one."
@@ -133,7 +136,7 @@ def batchnorm_layers(model:nn.Module)->list:
     "Names of the batch-normalisation layers in `model`."
     return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 
-# %% ../nbs/03_gan.ipynb #1e05b83f
+# %% ../nbs/03_gan.ipynb #e07090f9
 class WGANGPTrainer(GANTrainer):
     "fastai's `GANTrainer` that caches each critic step's real batch and fake for `GPCriticLoss`, and leaves the frozen network untouched."
     name = 'gan_trainer' # fastai's switchers and `GANDiscriminativeLR` find the trainer as `learn.gan_trainer`
@@ -143,24 +146,26 @@ class WGANGPTrainer(GANTrainer):
                  beta:float=0.98, # smoothing of the recorded losses
                  gen_first:bool=False, # start with generator steps
                  show_img:bool=True, # kept for fastai compatibility
+                 check_finite:bool=True, # stop training, before any update, at a non-finite loss or real batch
                 ):
         if clip is not None:
             raise ValueError(f"weight clipping (clip={clip}) and a gradient penalty are alternatives: the penalty replaces clipping, so use clip=None")
         super().__init__(switch_eval=switch_eval, clip=None, beta=beta, gen_first=gen_first, show_img=show_img)
-        self.real = self.fake = self.scaler = None
-        self.bn_warned = False
+        self.real = self.fake = self.scaler = self.failure = None
+        self.bn_warned,self.check_finite = False,check_finite
 
     @classmethod
     def from_trainer(cls, trainer:GANTrainer):
         "A `WGANGPTrainer` with the settings of fastai's `trainer`."
-        return cls(trainer.switch_eval, trainer.clip, trainer.gen_loss.beta, trainer.gen_first, trainer.show_img)
+        return cls(trainer.switch_eval, trainer.clip, trainer.gen_loss.beta, trainer.gen_first, trainer.show_img,
+                   getattr(trainer, 'check_finite', True))
 
     def before_fit(self):
         "fastai's set-up, then checks and one `CriticStat` per statistic in the progress table."
         if not isinstance(self.loss_func, GPCriticLoss):
             raise TypeError(f"WGANGPTrainer needs a GPCriticLoss as the learner's loss, got {type(self.loss_func).__name__}: "
                             "use the GradientPenalty callback or GANLearner.wgan_gp, which install both")
-        self.loss_func.trainer,self.loss_func.sign = self,None
+        self.loss_func.trainer,self.loss_func.sign,self.failure = self,None,None
         super().before_fit()
         bn = batchnorm_layers(self.critic)
         if bn and not self.bn_warned:
@@ -178,6 +183,26 @@ class WGANGPTrainer(GANTrainer):
         self.real = self.xb[0] if self.training and not self.gen_mode else None
         self.scaler = getattr(self.learn, 'scaler', None)
 
+    def after_loss(self):
+        "Stop before backward if this training step's loss is not finite (one check per step; see `non_finite`)."
+        if self.training and self.check_finite and not torch.isfinite(self.loss_grad).all():
+            self.failure = self.non_finite()
+            if self.failure is not None: raise CancelFitException()
+
+    def non_finite(self)->Exception|None:
+        "The error for a non-finite loss, naming the term and the step; None for an AMP overflow the scaler will skip."
+        at = f"epoch {self.epoch}, batch {self.iter} (training step {self.train_iter})"
+        stop = "training stopped before any parameter was updated with it"
+        if self.gen_mode: return FloatingPointError(f"the generator loss is {self.loss_grad.item()} at {at}: {stop}")
+        if not torch.isfinite(self.real).all():
+            return ValueError(f"the real batch has NaN or inf values at {at}: check the data ({stop})")
+        lf = self.loss_func
+        if not torch.isfinite(lf.loss_term): return FloatingPointError(f"the critic loss is {lf.loss_term.item()} at {at}: {stop}")
+        bad = [p.name for p in lf.penalties if not torch.isfinite(lf.terms[p.name])]
+        # with an enabled GradScaler a too-large scale overflows the scaled input gradient: fastai's MixedPrecision skips the step
+        if self.scaler is not None and self.scaler.is_enabled(): return None
+        return FloatingPointError(f"the penalty {bad[0]!r} is {lf.terms[bad[0]].item()} at {at}: {stop}")
+
     def after_batch(self):
         "fastai's loss records, then the critic step's statistics; drop the cached tensors."
         super().after_batch()
@@ -187,9 +212,11 @@ class WGANGPTrainer(GANTrainer):
         self.loss_func.terms = {}
 
     def after_fit(self):
-        "Take the statistics out of the learner's metrics."
+        "Take the statistics out of the learner's metrics; raise the error that stopped the fit, if any."
         self.learn.metrics = L(m for m in self.learn.metrics if m not in self.stats)
         self.real = self.fake = self.scaler = None
+        # raised here rather than where it was found, so that fastai (and `GradientPenalty`) finish the fit cleanly first
+        if self.failure is not None: failure,self.failure = self.failure,None; raise failure
 
     def _set_trainable(self):
         super()._set_trainable()
@@ -225,7 +252,7 @@ def use_gradient_penalty(learn:Learner, # a `GANLearner`
     _swap_cb(learn, old_trainer, WGANGPTrainer.from_trainer(old_trainer))
     return old_trainer,old_loss
 
-# %% ../nbs/03_gan.ipynb #38f20813
+# %% ../nbs/03_gan.ipynb #e2bf7061
 class GradientPenalty(Callback):
     "Train any `GANLearner` with gradient penalties: installs `WGANGPTrainer` and `GPCriticLoss` for the fit, restores fastai's after."
     order = GANTrainer.order-1 # before fastai's trainer, so ours is installed before the fit starts
@@ -248,9 +275,8 @@ class GradientPenalty(Callback):
         "Put fastai's trainer and loss back (fastai calls this after a cancelled fit too)."
         if self.saved is None: return
         (old_trainer,old_loss),self.saved = self.saved,None
-        new = self.learn.gan_trainer
-        new.after_fit()
-        _swap_cb(self.learn, new, old_trainer)
+        # our trainer is still in this event's list, so fastai calls its `after_fit` after this one
+        _swap_cb(self.learn, self.learn.gan_trainer, old_trainer)
         old_trainer.run,self.learn.loss_func = True,old_loss
 
 # %% ../nbs/03_gan.ipynb #9f707b77
