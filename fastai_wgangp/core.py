@@ -10,17 +10,22 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['REDUCTIONS', 'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
+__all__ = ['REDUCTIONS', 'check_reduction', 'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
 
-# %% ../nbs/00_core.ipynb #d468125f
+# %% ../nbs/00_core.ipynb #4db64d96
 REDUCTIONS = ('mean', 'sum', 'none')
+
+def check_reduction(reduction:str, # 'mean', 'sum' or 'none'
+                   )->str:
+    "`reduction`, if it is one of `REDUCTIONS`; a clear error otherwise."
+    if reduction not in REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}: use one of {REDUCTIONS}")
+    return reduction
 
 def reduce_loss(x:Tensor, # per-sample values, batch first
                 reduction:str='mean', # 'mean', 'sum' or 'none' (per-sample values)
                )->Tensor:
     "Reduce per-sample values as PyTorch losses do."
-    if reduction not in REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}: use one of {REDUCTIONS}")
-    return x if reduction=='none' else getattr(x, reduction)()
+    return x if check_reduction(reduction)=='none' else getattr(x, reduction)()
 
 # %% ../nbs/00_core.ipynb #4715a1b8
 def at_least_fp32(x:Tensor, # any floating-point tensor

@@ -35,10 +35,10 @@ def paired_scores(real_pred:Tensor, # critic output on a real batch, (bs,), (bs,
                          f"got {real.shape[0]} real and {fake.shape[0]} fake scores")
     return real,fake
 
-# %% ../nbs/02_losses.ipynb #9bbdd3bd
+# %% ../nbs/02_losses.ipynb #c03fee4b
 class _PerSampleLoss:
     def __init__(self, name, reduction):
-        reduce_loss(torch.zeros(1), reduction)  # raises now, naming an unknown reduction
+        check_reduction(reduction)
         self.__name__ = self.__qualname__ = name
         self.reduction = reduction
 

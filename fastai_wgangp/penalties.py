@@ -82,7 +82,7 @@ def norm_penalty(norm:Tensor, # per-sample gradient norms
     d = norm/target - 1
     return (d.clamp_min(0) if one_sided else d).pow(2)
 
-# %% ../nbs/01_penalties.ipynb #da7d25ce
+# %% ../nbs/01_penalties.ipynb #f872b64b
 def _log_norm(stats, norm):
     if stats is not None: stats['grad_norm'] = norm.detach().mean()
 
@@ -98,14 +98,14 @@ def gradient_penalty(critic:Callable, # maps a batch to scores
                      stats:dict|None=None, # if given, receives the mean gradient norm as `stats['grad_norm']`
                     )->Tensor:
     "Unweighted WGAN-GP penalty E[(‖∇D(x̂)‖₂/target − 1)²] on interpolates x̂ between `real` and `fake`."
-    if reduction not in REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}: use one of {REDUCTIONS}")
+    check_reduction(reduction)
     norm = safe_norm(input_grad_sqnorm(critic, interpolate(real, fake, alpha), scaler), eps)
     _log_norm(stats, norm)
     return reduce_loss(norm_penalty(norm, target, one_sided), reduction)
 
-# %% ../nbs/01_penalties.ipynb #31f8db1a
+# %% ../nbs/01_penalties.ipynb #a74ab254
 def _grad_sq_penalty(critic, x, reduction, scaler, stats):
-    if reduction not in REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}: use one of {REDUCTIONS}")
+    check_reduction(reduction)
     if not x.is_floating_point(): raise TypeError(f"batch must be floating point, got {x.dtype}")
     sq = input_grad_sqnorm(critic, x, scaler)
     _log_norm(stats, safe_norm(sq))
@@ -129,7 +129,7 @@ def r2_penalty(critic:Callable, # maps a batch to scores
     "Unweighted R2 penalty E‖∇D(G(z))‖² on generated data."
     return _grad_sq_penalty(critic, fake, reduction, scaler, stats)
 
-# %% ../nbs/01_penalties.ipynb #4065d63a
+# %% ../nbs/01_penalties.ipynb #afca828a
 def dragan_penalty(critic:Callable, # maps a batch to scores
                    real:Tensor, # real batch, (bs, ...)
                    k:float=1., # the gradient norm the critic is pushed towards
@@ -142,7 +142,7 @@ def dragan_penalty(critic:Callable, # maps a batch to scores
                    stats:dict|None=None, # if given, receives the mean gradient norm as `stats['grad_norm']`
                   )->Tensor:
     "Unweighted DRAGAN penalty E[(‖∇D(x̂)‖ − k)²] on points between real samples and their perturbations."
-    if reduction not in REDUCTIONS: raise ValueError(f"unknown reduction {reduction!r}: use one of {REDUCTIONS}")
+    check_reduction(reduction)
     if noise is None: noise = torch.rand_like(real)
     elif noise.shape!=real.shape: raise ValueError(f"noise must have the real batch's shape {tuple(real.shape)}, got {tuple(noise.shape)}")
     perturbed = real + c*real.detach().std()*noise
