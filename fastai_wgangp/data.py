@@ -21,7 +21,8 @@ from fasttransform import DisplayedTransform
 
 # %% auto #0
 __all__ = ['TOY_SETS', 'make_generator', 'toy_centres', 'toy_sd', 'gaussians8', 'gaussians25', 'swissroll', 'toy_data', 'digits',
-           'to_unit_range', 'UnitRangeDecode', 'TensorPoints', 'show_batch', 'show_results', 'GANDataLoader', 'gan_dls']
+           'to_unit_range', 'UnitRangeDecode', 'TensorPoints', 'show_batch', 'show_results', 'GANDataLoader',
+           'GANDataLoaders', 'gan_dls']
 
 # %% ../nbs/05_data.ipynb #5498a0fd
 def make_generator(seed:int|torch.Generator|None=None, # an int, a generator used as is, or None to draw one from torch's global RNG
@@ -254,7 +255,14 @@ class GANDataLoader(TfmdDL):
         "A copy of this loader, with the same noise settings and seed unless overridden in `kwargs`."
         return super().new(dataset, cls, **merge(dict(noise_size=self.noise_size, seed=self.seed, fixed_noise=self.fixed_noise), kwargs))
 
-# %% ../nbs/05_data.ipynb #dc388d50
+# %% ../nbs/05_data.ipynb #a7d4bbb3
+class GANDataLoaders(DataLoaders):
+    "`DataLoaders` of `GANDataLoader`s, which `learn.export` can empty."
+    def new_empty(self):
+        "Empty loaders with the same settings, for exporting a learner without its data."
+        return type(self)(*[dl.new(dl.dataset[:0]) for dl in self.loaders], path=self.path, device=self.device)
+
+# %% ../nbs/05_data.ipynb #55be13bc
 def gan_dls(real:Tensor, # all real samples: images (N,C,H,W) in [-1,1] or points (N,d)
             noise_size:int|tuple=100, # per-sample noise shape: an int for (bs,nz), or a tuple such as (nz,1,1)
             bs:int=64, # batch size
@@ -279,4 +287,4 @@ def gan_dls(real:Tensor, # all real samples: images (N,C,H,W) in [-1,1] or point
     mk = functools.partial(GANDataLoader, noise_size=noise_size, bs=bs, device=device, **kwargs)
     train = mk(real[idx[n_valid:]], shuffle=True, drop_last=True, seed=_draw_seed(g))
     valid = mk(real[idx[:n_valid]], shuffle=False, drop_last=False, seed=_draw_seed(g), fixed_noise=True)
-    return DataLoaders(train, valid, device=device)
+    return GANDataLoaders(train, valid, device=device)

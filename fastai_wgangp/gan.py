@@ -14,8 +14,8 @@ from .penalties import *
 from .losses import *
 
 # %% auto #0
-__all__ = ['CRITIC_STEP_ARGS', 'Penalty', 'as_penalties', 'CriticStat', 'real_score_sign', 'GPCriticLoss', 'batchnorm_layers',
-           'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty', 'gp_critic']
+__all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'CriticStat', 'real_score_sign', 'GPCriticLoss',
+           'batchnorm_layers', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty', 'critic_norm', 'gp_critic']
 
 # %% ../nbs/03_gan.ipynb #0e83ee7d
 _penalty_names = {gradient_penalty:'gp', r1_penalty:'r1', r2_penalty:'r2', dragan_penalty:'dragan',
@@ -279,7 +279,7 @@ class GradientPenalty(Callback):
         _swap_cb(self.learn, self.learn.gan_trainer, old_trainer)
         old_trainer.run,self.learn.loss_func = True,old_loss
 
-# %% ../nbs/03_gan.ipynb #369bdb0f
+# %% ../nbs/03_gan.ipynb #d909c64a
 @patch(cls_method=True)
 @delegates(GANLearner.__init__, but=['gen_loss_func', 'crit_loss_func', 'clip'])
 def from_losses(cls:GANLearner,
@@ -302,6 +302,9 @@ def from_losses(cls:GANLearner,
         if not (isinstance(n_crit, int) and n_crit>=1): raise ValueError(f"n_crit must be an integer >= 1, got {n_crit!r}")
         switcher = FixedGANSwitcher(n_crit=n_crit, n_gen=1)
     gen_loss,crit_loss = ifnone(losses, wasserstein_losses())
+    # every parameter, frozen or not: fastai's default splitter keeps trainable ones only, so an optimizer re-created while
+    # one network is frozen (as `learn.export` does) would no longer match the saved optimizer state
+    kwargs.setdefault('splitter', params)
     learn = cls(dls, generator, critic, gen_loss, crit_loss, switcher=switcher, switch_eval=switch_eval, lr=lr, opt_func=opt_func, **kwargs)
     use_gradient_penalty(learn, ifnone(penalties, []))
     return learn
@@ -320,18 +323,26 @@ def wgan_gp(cls:GANLearner,
     "A [WGAN-GP](https://arxiv.org/abs/1704.00028) learner from `dls`, `generator` and `critic`, with the paper's defaults."
     return cls.from_losses(dls, generator, critic, penalties=ifnone(penalties, Penalty(gradient_penalty, weight)), n_crit=n_crit, **kwargs)
 
-# %% ../nbs/03_gan.ipynb #ad6f7e9e
-def _norm(norm, nf):
+# %% ../nbs/03_gan.ipynb #86bb6c1a
+CRITIC_NORMS = ('layer', 'instance', None)
+
+def critic_norm(norm:str|None, # 'layer', 'instance' or None
+                nf:int, # features to normalise
+               )->nn.Module|None:
+    "A per-sample normalisation for a critic layer: layer norm (`GroupNorm(1, nf)`), instance norm, or none."
     if norm is None: return None
     if norm=='layer': return nn.GroupNorm(1, nf)
     if norm=='instance': return nn.InstanceNorm2d(nf, affine=True)
-    raise ValueError(f"unknown norm {norm!r}: use 'layer', 'instance' or None")
+    if norm=='batch': raise ValueError("norm='batch' is not allowed in a critic: batch statistics mix the samples, "
+                                       "which breaks the per-sample gradient penalty; use 'layer', 'instance' or None")
+    raise ValueError(f"unknown norm {norm!r}: use one of {CRITIC_NORMS}")
 
 def _gp_conv(ni, nf, ks, stride, padding, norm, act_cls, **kwargs):
-    conv = ConvLayer(ni, nf, ks, stride, padding, norm_type=None, act_cls=None, **kwargs)
-    return nn.Sequential(*conv, *filter(None, [_norm(norm, nf), act_cls()]))
+    # conv (no bias before a normalisation, which would cancel it), norm, activation
+    conv = ConvLayer(ni, nf, ks, stride, padding, norm_type=None, act_cls=None, bias=norm is None, **kwargs)
+    return nn.Sequential(*conv, *filter(None, [critic_norm(norm, nf), act_cls()]))
 
-@delegates(ConvLayer.__init__, but=['norm_type', 'act_cls'])
+@delegates(ConvLayer.__init__, but=['norm_type', 'act_cls', 'bias'])
 def gp_critic(in_size:int, # input size (the generator's output size), a power of 2, at least 8
               n_channels:int, # input channels
               n_features:int=64, # features of the first layer
@@ -341,7 +352,7 @@ def gp_critic(in_size:int, # input size (the generator's output size), a power o
               **kwargs)->nn.Sequential:
     "A critic for `n_channels`×`in_size`×`in_size` images in fastai's `basic_critic` layout, safe for gradient penalties."
     if in_size<8 or in_size & (in_size-1): raise ValueError(f"in_size must be a power of 2 of at least 8, got {in_size}")
-    _norm(norm, 1)
+    critic_norm(norm, 1)
     layers = [_gp_conv(n_channels, n_features, 4, 2, 1, None, act_cls, **kwargs)]
     size,nf = in_size//2,n_features
     layers += [_gp_conv(nf, nf, 3, 1, 1, norm, act_cls, **kwargs) for _ in range(n_extra_layers)]
