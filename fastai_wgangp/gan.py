@@ -14,7 +14,7 @@ from .penalties import *
 from .losses import *
 
 # %% auto #0
-__all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'CriticStat', 'real_score_sign', 'GPCriticLoss',
+__all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'TrainStat', 'real_score_sign', 'GPCriticLoss',
            'batchnorm_layers', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty', 'critic_norm', 'gp_critic']
 
 # %% ../nbs/03_gan.ipynb #0e83ee7d
@@ -50,9 +50,9 @@ def as_penalties(penalties, # a `Penalty`, a penalty function (weight 1), or a l
     if len(set(names))!=len(names): raise ValueError(f"penalty names must be distinct, got {names}: pass `name=` to tell them apart")
     return res
 
-# %% ../nbs/03_gan.ipynb #96187fdd
-class CriticStat(Metric):
-    "Mean over an epoch's critic steps of a statistic the trainer records (a penalty, `wdist`, `grad_norm`)."
+# %% ../nbs/03_gan.ipynb #f1fb5ce6
+class TrainStat(Metric):
+    "Mean over an epoch's training steps of a statistic the trainer records (`gen_loss`, `crit_loss`, a penalty, `wdist`, `grad_norm`)."
     def __init__(self, name:str): self._name = name; self.clear()
     def clear(self): self.total,self.count = 0.,0
     def add(self, v:Tensor): self.total,self.count = self.total+v.detach(),self.count+1
@@ -136,7 +136,7 @@ def batchnorm_layers(model:nn.Module)->list:
     "Names of the batch-normalisation layers in `model`."
     return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 
-# %% ../nbs/03_gan.ipynb #e07090f9
+# %% ../nbs/03_gan.ipynb #76f150b5
 class WGANGPTrainer(GANTrainer):
     "fastai's `GANTrainer` that caches each critic step's real batch and fake for `GPCriticLoss`, and leaves the frozen network untouched."
     name = 'gan_trainer' # fastai's switchers and `GANDiscriminativeLR` find the trainer as `learn.gan_trainer`
@@ -152,6 +152,7 @@ class WGANGPTrainer(GANTrainer):
             raise ValueError(f"weight clipping (clip={clip}) and a gradient penalty are alternatives: the penalty replaces clipping, so use clip=None")
         super().__init__(switch_eval=switch_eval, clip=None, beta=beta, gen_first=gen_first, show_img=show_img)
         self.real = self.fake = self.scaler = self.failure = None
+        self.stats,self.fastai_losses = L(),L()
         self.bn_warned,self.check_finite = False,check_finite
 
     @classmethod
@@ -161,7 +162,7 @@ class WGANGPTrainer(GANTrainer):
                    getattr(trainer, 'check_finite', True))
 
     def before_fit(self):
-        "fastai's set-up, then checks and one `CriticStat` per statistic in the progress table."
+        "fastai's set-up, then checks and one `TrainStat` per statistic in the progress table."
         if not isinstance(self.loss_func, GPCriticLoss):
             raise TypeError(f"WGANGPTrainer needs a GPCriticLoss as the learner's loss, got {type(self.loss_func).__name__}: "
                             "use the GradientPenalty callback or GANLearner.wgan_gp, which install both")
@@ -172,8 +173,10 @@ class WGANGPTrainer(GANTrainer):
             warnings.warn(f"the critic has BatchNorm layer(s) {', '.join(bn)}: a gradient penalty is per sample, and batch "
                           "normalisation mixes samples, which invalidates it. Use layer or instance norm, or none (see `gp_critic`).")
             self.bn_warned = True
-        self.stats = L(CriticStat(n) for n in self.loss_func.stat_names())
-        self.learn.metrics = L(m for m in self.learn.metrics if not isinstance(m, CriticStat)) + self.stats
+        self.stats = L(TrainStat(n) for n in ['gen_loss', 'crit_loss'] + self.loss_func.stat_names())
+        mets = L(m for m in self.learn.metrics if not isinstance(m, TrainStat))
+        self.fastai_losses = mets.filter(lambda m: isinstance(m, LossMetric) and m.attr in ('gen_loss', 'crit_loss'))
+        self.learn.metrics = mets.filter(lambda m: m not in self.fastai_losses) + self.stats
 
     def before_train(self): self.stats.map(Self.clear())
 
@@ -206,14 +209,18 @@ class WGANGPTrainer(GANTrainer):
     def after_batch(self):
         "fastai's loss records, then the critic step's statistics; drop the cached tensors."
         super().after_batch()
-        if self.training and not self.gen_mode:
-            for s in self.stats: s.add(self.loss_func.terms[s.name])
+        if self.training:
+            lf = self.loss_func
+            vals = {'gen_loss': lf.gen_loss} if self.gen_mode else {'crit_loss': lf.crit_loss, **lf.terms}
+            for s in self.stats:
+                if s.name in vals: s.add(vals[s.name])
         self.real = self.fake = None
         self.loss_func.terms = {}
 
     def after_fit(self):
-        "Take the statistics out of the learner's metrics; raise the error that stopped the fit, if any."
-        self.learn.metrics = L(m for m in self.learn.metrics if m not in self.stats)
+        "Put fastai's metrics back in place of the statistics; raise the error that stopped the fit, if any."
+        self.learn.metrics = L(m for m in self.learn.metrics if m not in self.stats) + self.fastai_losses
+        self.fastai_losses = L()
         self.real = self.fake = self.scaler = None
         # raised here rather than where it was found, so that fastai (and `GradientPenalty`) finish the fit cleanly first
         if self.failure is not None: failure,self.failure = self.failure,None; raise failure
