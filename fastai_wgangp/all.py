@@ -7,14 +7,19 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/all.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/99_all.ipynb #9686bf08
+# %% ../nbs/99_all.ipynb #7d700f1e
 import fastai.vision.gan
 from fastai.vision.gan import *
-from . import core, penalties, gan
+from . import core, penalties, losses, gan, checkpoint, data, models, metrics
 from .core import *
 from .penalties import *
+from .losses import *
 from .gan import *
+from .checkpoint import *
+from .data import *
+from .models import *
+from .metrics import *
 
-# %% ../nbs/99_all.ipynb #98209a28
-_modules = (fastai.vision.gan, core, penalties, gan)
+# %% ../nbs/99_all.ipynb #7d0d29be
+_modules = (fastai.vision.gan, core, penalties, losses, gan, checkpoint, data, models, metrics)
 __all__ = sorted({n for m in _modules for n in m.__all__})

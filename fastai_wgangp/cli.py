@@ -24,19 +24,17 @@ from .metrics import *
 __all__ = ['TOY', 'DATASETS', 'LOSSES', 'TimeBudget', 'StepCounter', 'default_budget', 'make_data', 'make_nets', 'make_learner',
            'generate', 'quality', 'CheckpointEachEpoch', 'train', 'main']
 
-# %% ../nbs/09_cli.ipynb #238ae541
+# %% ../nbs/09_cli.ipynb #d4412784
 class TimeBudget(Callback):
-    "Stop the fit at the end of the first generator step after `seconds` of training."
+    "Stop the fit at the end of the first generator step after `seconds` of wall time since the fit started."
     order = 95
     def __init__(self, seconds:float): self.seconds = float(seconds)
-    def before_fit(self): self.elapsed,self.stopped = 0.,False
-    def before_batch(self):
-        # the switcher flips `gen_mode` in `after_batch`, so the mode of this step is read here
-        if self.training: self.t0,self.gen_step = time.perf_counter(),self.gan_trainer.gen_mode
+    def before_fit(self): self.start,self.stopped = time.perf_counter(),False
+    # the switcher flips `gen_mode` in `after_batch`, so the mode of this step is read before it
+    def before_batch(self): self.gen_step = self.gan_trainer.gen_mode
     def after_batch(self):
-        if not self.training: return
-        self.elapsed += time.perf_counter()-self.t0
-        if self.elapsed>=self.seconds and self.gen_step: self.stopped = True; raise CancelFitException()
+        if self.training and self.gen_step and time.perf_counter()-self.start>=self.seconds:
+            self.stopped = True; raise CancelFitException()
 
 # %% ../nbs/09_cli.ipynb #11b3b024
 class StepCounter(Callback):
