@@ -136,7 +136,7 @@ def batchnorm_layers(model:nn.Module)->list:
     "Names of the batch-normalisation layers in `model`."
     return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 
-# %% ../nbs/03_gan.ipynb #76f150b5
+# %% ../nbs/03_gan.ipynb #dd05ea46
 class WGANGPTrainer(GANTrainer):
     "fastai's `GANTrainer` that caches each critic step's real batch and fake for `GPCriticLoss`, and leaves the frozen network untouched."
     name = 'gan_trainer' # fastai's switchers and `GANDiscriminativeLR` find the trainer as `learn.gan_trainer`
@@ -183,6 +183,9 @@ class WGANGPTrainer(GANTrainer):
     def before_batch(self):
         "fastai's swap (`xb` = real, `yb` = noise in critic mode), then cache the real batch and the AMP scaler."
         super().before_batch()
+        if self.training:
+            # fastai's tensor types (`TensorImage`, ...) route every operation through Python; a training step needs none
+            self.learn.xb,self.learn.yb = [tuple(t.as_subclass(Tensor) for t in b) for b in (self.xb, self.yb)]
         self.real = self.xb[0] if self.training and not self.gen_mode else None
         self.scaler = getattr(self.learn, 'scaler', None)
 
