@@ -21,8 +21,8 @@ from .models import *
 from .metrics import *
 
 # %% auto #0
-__all__ = ['TOY', 'DATASETS', 'LOSSES', 'TimeBudget', 'StepCounter', 'default_budget', 'make_data', 'make_nets', 'make_learner',
-           'generate', 'quality', 'CheckpointEachEpoch', 'train', 'main']
+__all__ = ['TOY', 'DATASETS', 'LOSSES', 'TimeBudget', 'LinearLR', 'StepCounter', 'default_budget', 'make_data', 'make_nets',
+           'make_learner', 'generate', 'quality', 'CheckpointEachEpoch', 'train', 'main']
 
 # %% ../nbs/09_cli.ipynb #d4412784
 class TimeBudget(Callback):
@@ -36,14 +36,25 @@ class TimeBudget(Callback):
         if self.training and self.gen_step and time.perf_counter()-self.start>=self.seconds:
             self.stopped = True; raise CancelFitException()
 
-# %% ../nbs/09_cli.ipynb #11b3b024
+# %% ../nbs/09_cli.ipynb #4c35d35f
+class LinearLR(Callback):
+    "Decay the learning rate linearly from `lr` to `lr_end` over the time budget, or over the fit if there is none."
+    order = TimeBudget.order+1
+    def __init__(self, lr:float, lr_end:float, budget:float|None=None): store_attr()
+    def before_fit(self): self.start = time.perf_counter()
+    def before_batch(self):
+        if not self.training: return
+        f = min(1., (time.perf_counter()-self.start)/self.budget) if self.budget else self.pct_train
+        self.opt.set_hyper('lr', self.lr + f*(self.lr_end-self.lr))
+
+# %% ../nbs/09_cli.ipynb #f9ba2d5c
 class StepCounter(Callback):
     "Count the critic and generator optimizer steps of a fit."
     order = 96
     def before_fit(self): self.steps = {'critic': 0, 'generator': 0}
     def after_step(self): self.steps['generator' if self.gan_trainer.gen_mode else 'critic'] += 1
 
-# %% ../nbs/09_cli.ipynb #b9a500b3
+# %% ../nbs/09_cli.ipynb #452bbd4a
 TOY = ('gaussians8', 'gaussians25', 'swissroll')
 DATASETS = ('digits',) + TOY
 LOSSES = ('wgan-gp', 'wgan-lp', 'wgan-clip', 'hinge-r1', 'nonsaturating-r1', 'least-squares', 'relativistic')
@@ -66,9 +77,9 @@ def make_nets(data:str, # one of `DATASETS`
              )->tuple:
     "A fresh generator and critic for `data`."
     if data=='digits': return dcgan_generator(16, 1, noise_size=64, n_features=32), dcgan_critic(16, 1, n_features=32)
-    return toy_generator(2, 2), toy_critic(2)
+    return toy_generator(2, 2, width=128), toy_critic(2, width=128)
 
-# %% ../nbs/09_cli.ipynb #62f44900
+# %% ../nbs/09_cli.ipynb #63668e7f
 def make_learner(data:str, # one of `DATASETS`
                  loss:str='wgan-gp', # one of `LOSSES`
                  dls:DataLoaders|None=None, # defaults to `make_data(data, seed)`
@@ -82,7 +93,7 @@ def make_learner(data:str, # one of `DATASETS`
     set_seed(seed)
     gen,crit = make_nets(data)
     toy = data in TOY
-    kw = dict(path=path, lr=1e-4, opt_func=partial(Adam, mom=.5 if toy else 0., sqr_mom=.9, eps=1e-8, wd=0.)) | kwargs
+    kw = dict(path=path, lr=1e-3 if toy else 1e-4, opt_func=partial(Adam, mom=.5 if toy else 0., sqr_mom=.9, eps=1e-8, wd=0.)) | kwargs
     gp_weight = .1 if toy else 10.
     if loss=='wgan-clip':
         return GANLearner.wgan(dls, gen, crit, **(kw | dict(opt_func=partial(Adam, mom=0., wd=0.), lr=2e-4) | kwargs))
@@ -93,7 +104,7 @@ def make_learner(data:str, # one of `DATASETS`
     pen = Penalty(r1_penalty, 1.) if loss.endswith('-r1') else None
     return GANLearner.from_losses(dls, gen, crit, losses=losses, penalties=pen, **kw)
 
-# %% ../nbs/09_cli.ipynb #839b0c2d
+# %% ../nbs/09_cli.ipynb #e4644c18
 def generate(learn:Learner, # a GAN learner
              n:int=2500, # number of samples
              seed:int=0, # seed of the noise
@@ -117,14 +128,14 @@ def quality(data:str, # one of `DATASETS`
         return dict(fd=digits_fd(imgs), classes_present=int((counts>0).sum()), class_counts=counts.tolist())
     return {}
 
-# %% ../nbs/09_cli.ipynb #9b578718
+# %% ../nbs/09_cli.ipynb #6a5a7fb1
 class CheckpointEachEpoch(Callback):
     "Save a checkpoint after every epoch and at the end of the fit, for `--resume`."
     order = 97
     def after_epoch(self): self.learn.save_checkpoint('checkpoint')
     def after_fit(self): self.learn.save_checkpoint('checkpoint')
 
-# %% ../nbs/09_cli.ipynb #2031d485
+# %% ../nbs/09_cli.ipynb #c21a1ced
 def train(data:str='digits', # one of `DATASETS`
           loss:str='wgan-gp', # one of `LOSSES`
           epochs:int|None=None, # epochs to train; None: until the budget runs out
@@ -144,6 +155,7 @@ def train(data:str='digits', # one of `DATASETS`
     start = learn.load_checkpoint('checkpoint') if resume else 0
     counter,cbs = StepCounter(),[SaveSamples(out/'epochs', every=max(1, n_epochs//10) if epochs else 5)]
     cbs += [counter, CheckpointEachEpoch()] + ([TimeBudget(budget)] if budget else [])
+    if data in TOY: cbs.append(LinearLR(learn.lr, learn.lr/100, budget))   # the toy recipe: see bench/RESULTS.md
     t0 = time.perf_counter()
     ctx = [learn.no_bar(), learn.no_logging()] if quiet else []
     with ContextManagers(ctx): learn.fit(n_epochs, start_epoch=start, cbs=cbs)
@@ -160,7 +172,7 @@ def train(data:str='digits', # one of `DATASETS`
     (out/'metrics.json').write_text(json.dumps(metrics, indent=2))
     return metrics
 
-# %% ../nbs/09_cli.ipynb #3e19cff5
+# %% ../nbs/09_cli.ipynb #37966ada
 @call_parse
 def main(data:Annotated[str, "data set", dict(choices=DATASETS)]='digits',
          loss:Annotated[str, "loss and penalty", dict(choices=LOSSES)]='wgan-gp',

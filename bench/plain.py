@@ -1,0 +1,44 @@
+"""A plain PyTorch WGAN-GP / WGAN loop, written out by hand: the yardstick the benchmarks compare the package against.
+It consumes the same fastai batches as the package and uses fastai's sign convention (critic minimises D(real) − D(fake))."""
+import time, torch
+from torch import Tensor
+
+def plain_wgan(dl, G, D,
+               n_crit=5,          # critic steps per generator step
+               weight=10.,        # gradient-penalty weight λ (ignored when clipping)
+               clip=None,         # clip the critic's weights to ±clip instead of the penalty
+               lr=1e-4, betas=(0., .9),
+               lr_end=None,       # decay the learning rate linearly to this over the budget
+               budget=None,       # seconds; stop at the first generator step after it
+               epochs=1):         # passes over `dl` (when there is no budget)
+    "Train `G` and `D` on the batches of `dl`; return the number of generator steps."
+    oG,oD = [torch.optim.Adam(m.parameters(), lr=lr, betas=betas) for m in (G, D)]
+    start,i,gen_steps = time.perf_counter(),0,0
+    while True:
+        for noise,real in dl:
+            noise,real = noise.as_subclass(Tensor),real.as_subclass(Tensor)
+            if lr_end is not None:
+                f = min(1., (time.perf_counter()-start)/budget)
+                for o in (oG, oD):
+                    for g in o.param_groups: g['lr'] = lr + f*(lr_end-lr)
+            if i%(n_crit+1)<n_crit:                          # critic step
+                if clip is not None:
+                    for p in D.parameters(): p.data.clamp_(-clip, clip)
+                with torch.no_grad(): fake = G(noise)
+                loss = D(real).mean() - D(fake).mean()
+                if clip is None:
+                    a = torch.rand(real.shape[0], *[1]*(real.ndim-1), device=real.device)
+                    xh = (a*real + (1-a)*fake).requires_grad_()
+                    g, = torch.autograd.grad(D(xh).sum(), xh, create_graph=True)
+                    loss = loss + weight*((g.flatten(1).norm(dim=1)-1)**2).mean()
+                oD.zero_grad(set_to_none=True); loss.backward(); oD.step()
+            else:                                            # generator step
+                for p in D.parameters(): p.requires_grad_(False)
+                loss = D(G(noise)).mean()
+                oG.zero_grad(set_to_none=True); loss.backward(); oG.step()
+                for p in D.parameters(): p.requires_grad_(True)
+                gen_steps += 1
+                if budget is not None and time.perf_counter()-start>=budget: return gen_steps
+            i += 1
+        epochs -= 1
+        if budget is None and epochs<=0: return gen_steps

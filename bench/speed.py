@@ -1,0 +1,95 @@
+"""Speed: time per generator update of `GANLearner.wgan_gp` vs a plain PyTorch WGAN-GP loop, and the same for a
+weight-clipped WGAN. Both sides consume the same fastai batches, use the same networks, optimizer settings and threads,
+and run interleaved; the median of `--runs` runs is reported, with peak memory from separate processes.
+
+    python bench/speed.py                      # full run, appends to bench/RESULTS.md
+    python bench/speed.py --runs 1 --updates 2 --no-record   # smoke test
+"""
+import argparse, json, os, platform, resource, statistics, subprocess, sys, time
+from pathlib import Path
+import torch, torch.nn as nn
+from fastai.vision.all import *
+from fastai_wgangp.all import *
+from fastai_wgangp.data import gan_dls, gaussians8, digits
+from fastai_wgangp.models import toy_generator, toy_critic, dcgan_generator, dcgan_critic
+sys.path.insert(0, str(Path(__file__).parent))
+from plain import plain_wgan
+
+N_CRIT, LAM = 5, 10.
+
+def setting(name, updates, bs):
+    "Data loaders (exactly `updates` generator updates per epoch) and fresh networks for a benchmark setting."
+    n = bs*(N_CRIT+1)*updates
+    if name=='toy':
+        real,nz = gaussians8(n, seed=0),2
+        nets = lambda: (toy_generator(nz), toy_critic())
+    else:
+        imgs = digits(16)[0]
+        real,nz = imgs[torch.arange(n)%len(imgs)],64
+        nets = lambda: (dcgan_generator(16, 1, noise_size=nz, n_features=32), dcgan_critic(16, 1, n_features=32))
+    return gan_dls(real, noise_size=nz, bs=bs, seed=0), nets
+
+def fastai_run(dls, nets, clip):
+    "One epoch of fastai's loop: ours (`wgan_gp`) or fastai's own weight-clipped `GANLearner.wgan`."
+    set_seed(0); G,D = nets()
+    if clip: learn = GANLearner.wgan(dls, G, D, opt_func=partial(Adam, mom=0., sqr_mom=.9, eps=1e-8, wd=0.), lr=1e-4)
+    else:    learn = GANLearner.wgan_gp(dls, G, D)
+    with learn.no_bar(), learn.no_logging():
+        t = time.perf_counter(); learn.fit(1); return time.perf_counter()-t
+
+def plain_run(dls, nets, clip):
+    "The same epoch as a hand-written PyTorch loop over the same batches."
+    set_seed(0); G,D = nets()
+    t = time.perf_counter()
+    plain_wgan(dls.train, G, D, n_crit=N_CRIT, weight=LAM, clip=.01 if clip else None)
+    return time.perf_counter()-t
+
+RUNNERS = {'ours': fastai_run, 'plain': plain_run}
+
+def peak_mem(args, setting_name, side, clip):
+    "Peak resident memory (MiB) of one run in a fresh process."
+    cmd = [sys.executable, __file__, '--only', f'{setting_name}:{side}:{int(clip)}', '--updates', str(args.updates), '--bs', str(args.bs), '--threads', str(args.threads)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])['maxrss_mib']
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--runs', type=int, default=5); p.add_argument('--updates', type=int, default=20)
+    p.add_argument('--bs', type=int, default=64); p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--settings', default='toy,digits'); p.add_argument('--no-record', action='store_true')
+    p.add_argument('--no-mem', action='store_true'); p.add_argument('--only', default=None)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.only:
+        name,side,clip = args.only.split(':')
+        dls,nets = setting(name, args.updates, args.bs)
+        RUNNERS[side](dls, nets, bool(int(clip)))
+        print(json.dumps(dict(maxrss_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024))); return
+    rows = []
+    for name in args.settings.split(','):
+        dls,nets = setting(name, args.updates, args.bs)
+        for clip in (False, True):
+            for side in RUNNERS: RUNNERS[side](dls, nets, clip)            # warm-up
+            times = {s: [] for s in RUNNERS}
+            for _ in range(args.runs):                                     # interleaved
+                for side in RUNNERS: times[side].append(RUNNERS[side](dls, nets, clip)/args.updates)
+            med = {s: statistics.median(v) for s,v in times.items()}
+            mem = {} if args.no_mem else {s: peak_mem(args, name, s, clip) for s in RUNNERS}
+            rows.append(dict(setting=name, loss='wgan-clip' if clip else 'wgan-gp', ours_ms=1e3*med['ours'], plain_ms=1e3*med['plain'],
+                             ratio=med['ours']/med['plain'], ours_mib=mem.get('ours'), plain_mib=mem.get('plain')))
+            r = rows[-1]
+            print(f"{name:7} {r['loss']:9}  ours {r['ours_ms']:8.2f} ms  plain {r['plain_ms']:8.2f} ms  ratio {r['ratio']:.3f}", flush=True)
+    by = {(r['setting'], r['loss']): r for r in rows}
+    for name in args.settings.split(','):
+        gp,cl = by[(name,'wgan-gp')],by[(name,'wgan-clip')]
+        print(f"{name}: GP ÷ clip cost  ours {gp['ours_ms']/cl['ours_ms']:.2f}  plain {gp['plain_ms']/cl['plain_ms']:.2f}")
+    if args.no_record: return
+    fmt = lambda v: '–' if v is None else f'{v:.0f}'
+    lines = [f"\n## Speed — {time.strftime('%Y-%m-%d')}\n",
+             f"Machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} ({args.threads} threads), Python {platform.python_version()}  ",
+             f"Command: `python bench/speed.py {' '.join(sys.argv[1:])}` — {args.updates} generator updates ({N_CRIT} critic steps each) per run, bs {args.bs}, median of {args.runs} interleaved runs\n",
+             "| setting | loss | ours ms/update | plain ms/update | ours ÷ plain | ours peak MiB | plain peak MiB |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['setting']} | {r['loss']} | {r['ours_ms']:.2f} | {r['plain_ms']:.2f} | {r['ratio']:.3f} | {fmt(r['ours_mib'])} | {fmt(r['plain_mib'])} |" for r in rows]
+    with open(Path(__file__).parent/'RESULTS.md', 'a') as f: f.write('\n'.join(lines)+'\n')
+
+if __name__=='__main__': main()
