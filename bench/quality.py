@@ -5,7 +5,8 @@ over several seeds. Runs go two at a time, one CPU thread each, so each run has 
     python bench/quality.py                                  # full run (about half an hour), appends to bench/RESULTS.md
     python bench/quality.py --budget8 1 --budget25 1 --seeds 0 --no-record    # smoke test
 """
-import argparse, json, os, platform, statistics, sys, tempfile, time
+import argparse, json, statistics, sys, tempfile
+from results import record
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -46,11 +47,10 @@ def main():
                        runs=', '.join(f"{r['modes']}/{r['hq']*100:.1f}%" for r in rs))
             rows.append(row); print(json.dumps(row), flush=True)
     if a.no_record: return
-    lines = [f"\n## Quality: mode coverage — {time.strftime('%Y-%m-%d')}\n",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores, one thread per run, two runs at a time  ",
-             f"Command: `python bench/quality.py {' '.join(sys.argv[1:])}` — budgets {a.budget8:g} s (gaussians8) and {a.budget25:g} s (gaussians25) of wall time per run, seeds {a.seeds}, 2,500 samples, high quality = within 3 sd of the nearest centre\n",
-             "| data | method | modes (mean over seeds) | high-quality % (mean ± sd) | generator steps | per seed (modes/HQ) |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r['data']} | {r['method']} | {r['modes']} | {r['hq']} | {r['steps']} | {r['runs']} |" for r in rows]
-    with open(Path(__file__).parent/'RESULTS.md', 'a') as f: f.write('\n'.join(lines)+'\n')
+    record('Quality: mode coverage',
+           f"budgets {a.budget8:g} s (gaussians8) and {a.budget25:g} s (gaussians25) of wall time per run, one thread per run, two runs at a time, "
+           f"seeds {a.seeds}, 2,500 samples, high quality = within 3 sd of the nearest centre",
+           ['data', 'method', 'modes (mean over seeds)', 'high-quality % (mean ± sd)', 'generator steps', 'per seed (modes/HQ)'],
+           [[r[k] for k in ('data', 'method', 'modes', 'hq', 'steps', 'runs')] for r in rows])
 
 if __name__=='__main__': main()

@@ -14,6 +14,7 @@ from fastai_wgangp.data import gan_dls, gaussians8, digits
 from fastai_wgangp.models import toy_generator, toy_critic, dcgan_generator, dcgan_critic
 sys.path.insert(0, str(Path(__file__).parent))
 from plain import plain_wgan
+from results import record
 
 N_CRIT, LAM = 5, 10.
 
@@ -85,11 +86,8 @@ def main():
         print(f"{name}: GP ÷ clip cost  ours {gp['ours_ms']/cl['ours_ms']:.2f}  plain {gp['plain_ms']/cl['plain_ms']:.2f}")
     if args.no_record: return
     fmt = lambda v: '–' if v is None else f'{v:.0f}'
-    lines = [f"\n## Speed — {time.strftime('%Y-%m-%d')}\n",
-             f"Machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__} ({args.threads} threads), Python {platform.python_version()}  ",
-             f"Command: `python bench/speed.py {' '.join(sys.argv[1:])}` — {args.updates} generator updates ({N_CRIT} critic steps each) per run, bs {args.bs}, median of {args.runs} interleaved runs\n",
-             "| setting | loss | ours ms/update | plain ms/update | ours ÷ plain | ours peak MiB | plain peak MiB |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['setting']} | {r['loss']} | {r['ours_ms']:.2f} | {r['plain_ms']:.2f} | {r['ratio']:.3f} | {fmt(r['ours_mib'])} | {fmt(r['plain_mib'])} |" for r in rows]
-    with open(Path(__file__).parent/'RESULTS.md', 'a') as f: f.write('\n'.join(lines)+'\n')
+    record('Speed', f"{args.updates} generator updates ({N_CRIT} critic steps each) per run, bs {args.bs}, {args.threads} threads, median of {args.runs} interleaved runs",
+           ['setting', 'loss', 'ours ms/update', 'plain ms/update', 'ours ÷ plain', 'ours peak MiB', 'plain peak MiB'],
+           [[r['setting'], r['loss'], f"{r['ours_ms']:.2f}", f"{r['plain_ms']:.2f}", f"{r['ratio']:.3f}", fmt(r['ours_mib']), fmt(r['plain_mib'])] for r in rows])
 
 if __name__=='__main__': main()

@@ -1,4 +1,4 @@
-"""A `GANTrainer` replacement and a critic-loss wrapper that give the critic loss the raw real and generated images, so gradient penalties can be written; a callback for any `GANLearner`, and `GANLearner.wgan_gp`.
+"""A `GANTrainer` replacement and a critic-loss wrapper that give the critic loss the raw real and generated images, so gradient penalties can be written; a callback for any `GANLearner`, `GANLearner.from_losses` and `GANLearner.wgan_gp`.
 
 Docs: https://fastai-wgangp.github.io/fastai-wgangp/gan.html.md"""
 
@@ -136,7 +136,7 @@ def batchnorm_layers(model:nn.Module)->list:
     "Names of the batch-normalisation layers in `model`."
     return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 
-# %% ../nbs/03_gan.ipynb #dd05ea46
+# %% ../nbs/03_gan.ipynb #35fd76b9
 class WGANGPTrainer(GANTrainer):
     "fastai's `GANTrainer` that caches each critic step's real batch and fake for `GPCriticLoss`, and leaves the frozen network untouched."
     name = 'gan_trainer' # fastai's switchers and `GANDiscriminativeLR` find the trainer as `learn.gan_trainer`
@@ -207,6 +207,7 @@ class WGANGPTrainer(GANTrainer):
         bad = [p.name for p in lf.penalties if not torch.isfinite(lf.terms[p.name])]
         # with an enabled GradScaler a too-large scale overflows the scaled input gradient: fastai's MixedPrecision skips the step
         if self.scaler is not None and self.scaler.is_enabled(): return None
+        if not bad: return FloatingPointError(f"the critic loss with its weighted penalties is {lf.crit_loss.item()} at {at}: {stop}")
         return FloatingPointError(f"the penalty {bad[0]!r} is {lf.terms[bad[0]].item()} at {at}: {stop}")
 
     def after_batch(self):
