@@ -4,7 +4,7 @@
     python bench/leaks.py                        # full run (3,000 batches each), appends to bench/RESULTS.md
     python bench/leaks.py --batches 60 --no-record   # smoke test
 """
-import argparse, gc, json, os
+import argparse, gc, json, os, subprocess, sys
 from results import record
 from pathlib import Path
 import torch
@@ -35,14 +35,19 @@ def run(kind, batches, warmup):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--batches', type=int, default=3000); p.add_argument('--no-record', action='store_true')
+    p.add_argument('--only', default=None)
     a = p.parse_args()
     torch.set_num_threads(2)
     warmup = a.batches//10
-    rows = [run(k, a.batches, warmup) for k in ('stock', 'ours')]
+    if a.only: print(json.dumps(run(a.only, a.batches, warmup))); return
+    # each learner in a fresh process: a second run in the same one would reuse the first one's freed heap
+    one = lambda k: json.loads(subprocess.run([sys.executable, __file__, '--only', k, '--batches', str(a.batches)],
+                                              capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    rows = [one(k) for k in ('stock', 'ours')]
     for r in rows: print(json.dumps(r))
     if a.no_record: return
     record('Leaks: memory over training',
-           f"one epoch of {a.batches} batches (toy MLPs, bs 256), resident memory after `gc.collect()`, growth from batch {warmup} to the end",
+           f"one epoch of {a.batches} batches (toy MLPs, bs 256), each learner in its own process, resident memory after `gc.collect()`, growth from batch {warmup} to the end",
            ['learner', 'RSS at warm-up end (MiB)', 'RSS at end (MiB)', 'growth (MiB)'],
            [['GANLearner.wgan_gp' if r['kind']=='ours' else 'fastai GANLearner.wgan (clip=None)', r['start_mib'], r['end_mib'], r['growth_mib']] for r in rows])
 
