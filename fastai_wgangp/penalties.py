@@ -82,9 +82,15 @@ def norm_penalty(norm:Tensor, # per-sample gradient norms
     d = norm/target - 1
     return (d.clamp_min(0) if one_sided else d).pow(2)
 
-# %% ../nbs/01_penalties.ipynb #f872b64b
+# %% ../nbs/01_penalties.ipynb #d5aa6cb2
 def _log_norm(stats, norm):
     if stats is not None: stats['grad_norm'] = norm.detach().mean()
+
+def _interpolate_norm(critic, a, b, alpha, scaler, eps, stats):
+    "Per-sample input-gradient norms at interpolates between `a` and `b`, logged to `stats`."
+    norm = safe_norm(input_grad_sqnorm(critic, interpolate(a, b, alpha), scaler), eps)
+    _log_norm(stats, norm)
+    return norm
 
 def gradient_penalty(critic:Callable, # maps a batch to scores
                      real:Tensor, # real batch, (bs, ...)
@@ -99,8 +105,7 @@ def gradient_penalty(critic:Callable, # maps a batch to scores
                     )->Tensor:
     "Unweighted WGAN-GP penalty E[(‖∇D(x̂)‖₂/target − 1)²] on interpolates x̂ between `real` and `fake`."
     check_reduction(reduction)
-    norm = safe_norm(input_grad_sqnorm(critic, interpolate(real, fake, alpha), scaler), eps)
-    _log_norm(stats, norm)
+    norm = _interpolate_norm(critic, real, fake, alpha, scaler, eps, stats)
     return reduce_loss(norm_penalty(norm, target, one_sided), reduction)
 
 # %% ../nbs/01_penalties.ipynb #a74ab254
@@ -129,7 +134,7 @@ def r2_penalty(critic:Callable, # maps a batch to scores
     "Unweighted R2 penalty E‖∇D(G(z))‖² on generated data."
     return _grad_sq_penalty(critic, fake, reduction, scaler, stats)
 
-# %% ../nbs/01_penalties.ipynb #afca828a
+# %% ../nbs/01_penalties.ipynb #7361284c
 def dragan_penalty(critic:Callable, # maps a batch to scores
                    real:Tensor, # real batch, (bs, ...)
                    k:float=1., # the gradient norm the critic is pushed towards
@@ -146,11 +151,10 @@ def dragan_penalty(critic:Callable, # maps a batch to scores
     if noise is None: noise = torch.rand_like(real)
     elif noise.shape!=real.shape: raise ValueError(f"noise must have the real batch's shape {tuple(real.shape)}, got {tuple(noise.shape)}")
     perturbed = real + c*real.detach().std()*noise
-    norm = safe_norm(input_grad_sqnorm(critic, interpolate(real, perturbed, alpha), scaler), eps)
-    _log_norm(stats, norm)
+    norm = _interpolate_norm(critic, real, perturbed, alpha, scaler, eps, stats)
     return reduce_loss((norm-k).pow(2), reduction)
 
-# %% ../nbs/01_penalties.ipynb #0315e6ee
+# %% ../nbs/01_penalties.ipynb #6fdf850b
 def max_gradient_penalty(critic:Callable, # maps a batch to scores
                          real:Tensor, # real batch, (bs, ...)
                          fake:Tensor, # generated batch, same shape
@@ -162,8 +166,7 @@ def max_gradient_penalty(critic:Callable, # maps a batch to scores
                          stats:dict|None=None, # if given, receives the mean gradient norm as `stats['grad_norm']`
                         )->Tensor:
     "Unweighted (max_i ‖∇D(x̂_i)‖/target − 1)² over the interpolates of the batch."
-    norm = safe_norm(input_grad_sqnorm(critic, interpolate(real, fake, alpha), scaler), eps)
-    _log_norm(stats, norm)
+    norm = _interpolate_norm(critic, real, fake, alpha, scaler, eps, stats)
     return norm_penalty(norm.max(), target, one_sided)
 
 # %% ../nbs/01_penalties.ipynb #23c0fb30
