@@ -15,7 +15,8 @@ from .losses import *
 
 # %% auto #0
 __all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'TrainStat', 'real_score_sign', 'GPCriticLoss',
-           'batchnorm_layers', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty', 'critic_norm', 'gp_critic']
+           'batchnorm_layers', 'floats_in_place', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty',
+           'critic_norm', 'gp_critic']
 
 # %% ../nbs/03_gan.ipynb #0e83ee7d
 _penalty_names = {gradient_penalty:'gp', r1_penalty:'r1', r2_penalty:'r2', dragan_penalty:'dragan',
@@ -136,10 +137,21 @@ def batchnorm_layers(model:nn.Module)->list:
     "Names of the batch-normalisation layers in `model`."
     return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 
+# %% ../nbs/03_gan.ipynb #7b591c76
+def floats_in_place(values:list, # numbers and 0-dim tensors, e.g. `learn.recorder.losses`
+                    start:int=0, # entries before `start` are floats already
+                   )->int:
+    "Turn the tensors in `values[start:]` into Python floats, copied to the host together; return `len(values)`."
+    idx = [i for i in range(start, len(values)) if isinstance(values[i], Tensor)]
+    if idx:
+        for i,v in zip(idx, torch.stack([values[i].detach().reshape(()).float() for i in idx]).tolist()): values[i] = v
+    return len(values)
+
 # %% ../nbs/03_gan.ipynb #35fd76b9
 class WGANGPTrainer(GANTrainer):
     "fastai's `GANTrainer` that caches each critic step's real batch and fake for `GPCriticLoss`, and leaves the frozen network untouched."
     name = 'gan_trainer' # fastai's switchers and `GANDiscriminativeLR` find the trainer as `learn.gan_trainer`
+    sync_every = 64 # on an accelerator, copy the loss histories to the host once every `sync_every` steps
     def __init__(self,
                  switch_eval:bool=False, # put the network that is not training in eval mode
                  clip:None=None, # must be None: weight clipping and a gradient penalty are alternatives
@@ -151,9 +163,15 @@ class WGANGPTrainer(GANTrainer):
         if clip is not None:
             raise ValueError(f"weight clipping (clip={clip}) and a gradient penalty are alternatives: the penalty replaces clipping, so use clip=None")
         super().__init__(switch_eval=switch_eval, clip=None, beta=beta, gen_first=gen_first, show_img=show_img)
-        self.real = self.fake = self.scaler = self.failure = None
-        self.stats,self.fastai_losses = L(),L()
-        self.bn_warned,self.check_finite = False,check_finite
+        self.real = self.fake = self.scaler = self.failure = self.recorder_layout = None
+        self.stats,self.fastai_losses,self.floated = L(),L(),{}
+        self.bn_warned,self.check_finite,self.skip_valid = False,check_finite,False
+
+    def __setattr__(self, name, value):
+        # fastai's GANTrainer keeps `generator`, `critic` and `gen_mode` on itself; the learner reaches the model's attributes
+        # of the same names, so fastai's `Callback` would warn that they shadow them
+        if name in ('generator', 'critic', 'gen_mode'): object.__setattr__(self, name, value)
+        else: super().__setattr__(name, value)
 
     @classmethod
     def from_trainer(cls, trainer:GANTrainer):
@@ -166,7 +184,8 @@ class WGANGPTrainer(GANTrainer):
         if not isinstance(self.loss_func, GPCriticLoss):
             raise TypeError(f"WGANGPTrainer needs a GPCriticLoss as the learner's loss, got {type(self.loss_func).__name__}: "
                             "use the GradientPenalty callback or GANLearner.wgan_gp, which install both")
-        self.loss_func.trainer,self.loss_func.sign,self.failure = self,None,None
+        self.cleanup()   # whatever an earlier fit ended by an uncaught exception (e.g. Ctrl-C) left in place
+        self.loss_func.trainer,self.loss_func.sign,self.failure,self.floated = self,None,None,{}
         super().before_fit()
         bn = batchnorm_layers(self.critic)
         if bn and not self.bn_warned:
@@ -174,20 +193,48 @@ class WGANGPTrainer(GANTrainer):
                           "normalisation mixes samples, which invalidates it. Use layer or instance norm, or none (see `gp_critic`).")
             self.bn_warned = True
         self.stats = L(TrainStat(n) for n in ['gen_loss', 'crit_loss'] + self.loss_func.stat_names())
-        mets = L(m for m in self.learn.metrics if not isinstance(m, TrainStat))
+        mets = L(self.learn.metrics)
         self.fastai_losses = mets.filter(lambda m: isinstance(m, LossMetric) and m.attr in ('gen_loss', 'crit_loss'))
         self.learn.metrics = mets.filter(lambda m: m not in self.fastai_losses) + self.stats
+        self._layout_without_validation()
+
+    def _layout_without_validation(self):
+        # no validation set (the usual GAN): no validation pass and no empty `valid_loss` column; the table shows the
+        # training statistics instead (fastai's `Recorder` logs them as training metrics)
+        dls,rec = self.learn.dls,getattr(self.learn, 'recorder', None)
+        no_valid = len(dls.loaders)<2 or len(dls.valid)==0
+        self.skip_valid = no_valid and rec is not None and all(isinstance(m, TrainStat) for m in self.learn.metrics)
+        if self.skip_valid:
+            self.recorder_layout = (rec.train_metrics, rec.valid_metrics)
+            rec.train_metrics,rec.valid_metrics = True,False
 
     def before_train(self): self.stats.map(Self.clear())
 
+    def before_validate(self):
+        "fastai's switch to generator mode; an empty validation set is then skipped."
+        super().before_validate()
+        if self.skip_valid and len(self.dl)==0: raise CancelValidException()
+
     def before_batch(self):
         "fastai's swap (`xb` = real, `yb` = noise in critic mode), then cache the real batch and the AMP scaler."
+        self.keep_floats()
         super().before_batch()
         if self.training:
             # fastai's tensor types (`TensorImage`, ...) route every operation through Python; a training step needs none
             self.learn.xb,self.learn.yb = [tuple(t.as_subclass(Tensor) for t in b) for b in (self.xb, self.yb)]
         self.real = self.xb[0] if self.training and not self.gen_mode else None
         self.scaler = getattr(self.learn, 'scaler', None)
+
+    def keep_floats(self, force:bool=False # convert whatever is pending, also on an accelerator
+                   ):
+        "Turn the loss histories' new entries into floats (see `floats_in_place`): each step on the CPU, every `sync_every` on an accelerator."
+        rec = getattr(self.learn, 'recorder', None)
+        for lst in [self.crit_losses, self.gen_losses] + ([rec.losses] if hasattr(rec, 'losses') else []):
+            done = self.floated.get(id(lst), 0)
+            if len(lst)==done: continue
+            last = lst[-1]
+            if force or not isinstance(last, Tensor) or last.device.type=='cpu' or len(lst)-done>=self.sync_every:
+                self.floated[id(lst)] = floats_in_place(lst, done)
 
     def after_loss(self):
         "Stop before backward if this training step's loss is not finite (one check per step; see `non_finite`)."
@@ -221,11 +268,24 @@ class WGANGPTrainer(GANTrainer):
         self.real = self.fake = None
         self.loss_func.terms = {}
 
-    def after_fit(self):
-        "Put fastai's metrics back in place of the statistics; raise the error that stopped the fit, if any."
-        self.learn.metrics = L(m for m in self.learn.metrics if m not in self.stats) + self.fastai_losses
+    def cleanup(self):
+        "Put fastai's metrics and table layout back and drop the cached tensors (after a fit, or after one an exception ended)."
+        self.learn.metrics = L(m for m in self.learn.metrics if not isinstance(m, TrainStat)) + self.fastai_losses
         self.fastai_losses = L()
+        if self.recorder_layout is not None:
+            rec = self.learn.recorder
+            rec.train_metrics,rec.valid_metrics = self.recorder_layout
+            self.recorder_layout = None
+            # the records in fastai's layout, with an empty `valid_loss` column, as `plot_loss` and other readers expect
+            if 'valid_loss' not in rec.metric_names:
+                rec.metric_names = L(rec.metric_names[:2]) + ['valid_loss'] + L(rec.metric_names[2:])
+                rec.values = [[*v[:1], None, *v[1:]] for v in rec.values]
         self.real = self.fake = self.scaler = None
+
+    def after_fit(self):
+        "Floats in the loss histories, fastai's metrics back; raise the error that stopped the fit, if any."
+        self.keep_floats(force=True)
+        self.cleanup()
         # raised here rather than where it was found, so that fastai (and `GradientPenalty`) finish the fit cleanly first
         if self.failure is not None: failure,self.failure = self.failure,None; raise failure
 
@@ -278,17 +338,33 @@ class GradientPenalty(Callback):
 
     def before_fit(self):
         "Swap in the trainer and loss wrapper; fastai has already listed this event's callbacks, so start the new trainer here."
+        if self.saved is not None:   # an earlier fit that an uncaught exception ended left ours installed
+            stale = self.learn.gan_trainer
+            self.restore()
+            stale.run = False        # it is in this event's list of callbacks, made before it was taken out
         self.saved = use_gradient_penalty(self.learn, self.penalties)
         self.saved[0].run = False  # fastai's trainer is out of the callback list but still in this event's list
         self.learn.gan_trainer('before_fit')
 
     def after_fit(self):
         "Put fastai's trainer and loss back (fastai calls this after a cancelled fit too)."
-        if self.saved is None: return
+        self.restore()
+
+    def restore(self):
+        "Put fastai's trainer and loss back in the learner, if ours are installed."
+        if self.saved is None or self.learn is None: return
         (old_trainer,old_loss),self.saved = self.saved,None
-        # our trainer is still in this event's list, so fastai calls its `after_fit` after this one
-        _swap_cb(self.learn, self.learn.gan_trainer, old_trainer)
+        ours = self.learn.gan_trainer
+        if isinstance(ours, WGANGPTrainer): ours.cleanup()
+        # after a normal fit, ours is still in this event's list, so fastai calls its `after_fit` after this one
+        _swap_cb(self.learn, ours, old_trainer)
         old_trainer.run,self.learn.loss_func = True,old_loss
+
+    def __setattr__(self, name, value):
+        # `fit(cbs=...)` detaches its callbacks in a `finally` (`cb.learn = None`) whatever ended the fit: the place to
+        # put fastai's trainer and loss back when an exception fastai does not catch (Ctrl-C, an error) skipped `after_fit`
+        if name=='learn' and value is None and getattr(self, 'saved', None) is not None: self.restore()
+        super().__setattr__(name, value)
 
 # %% ../nbs/03_gan.ipynb #d909c64a
 @patch(cls_method=True)
