@@ -6,14 +6,14 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/checkpoint.html.md"""
 
 # %% ../nbs/08_checkpoint.ipynb #9e1855b2
 from __future__ import annotations
-import random
+import os, random, tempfile
 import numpy as np
 from fastai.vision.all import *
 from fastai.vision.gan import *
 from .gan import *
 
 # %% auto #0
-__all__ = ['rng_states', 'set_rng_states', 'gan_state', 'ResumeGAN']
+__all__ = ['rng_states', 'set_rng_states', 'gan_state', 'EpochStart', 'atomic_save', 'checkpoint_meta', 'ResumeGAN']
 
 # %% ../nbs/08_checkpoint.ipynb #3ed41e4d
 def _np_state():
@@ -52,28 +52,69 @@ def set_rng_states(state:dict, # from `rng_states`
 # %% ../nbs/08_checkpoint.ipynb #f6917245
 def _smooth_state(s): return dict(val=s.val.detach().clone() if isinstance(s.val, Tensor) else torch.tensor(float(s.val)), count=s.count)
 def _set_smooth(s, d): s.val,s.count = d['val'],d['count']
+def _train_stats(learn): return list(getattr(learn.gan_trainer, 'stats', []))   # the trainer's, also once the fit has put fastai's metrics back
+def _switchers(learn): return [cb for cb in learn.cbs if isinstance(cb, (FixedGANSwitcher, AdaptiveGANSwitcher))]
 
 def gan_state(learn:Learner)->dict:
-    "The GAN trainer's and switcher's state of `learn`."
-    tr = learn.gan_trainer
-    sw = [cb for cb in learn.cbs if isinstance(cb, (FixedGANSwitcher, AdaptiveGANSwitcher))]
+    "The GAN trainer's and switcher's state of `learn`, with the smoothed losses and the epoch's statistics so far."
+    tr,sw,rec = learn.gan_trainer,_switchers(learn),getattr(learn, 'recorder', None)
     return dict(gen_mode=bool(tr.gen_mode), gen_loss=_smooth_state(tr.gen_loss), crit_loss=_smooth_state(tr.crit_loss),
-                switcher={k: getattr(sw[0], k) for k in ('n_c', 'n_g') if sw and hasattr(sw[0], k)})
+                switcher={k: getattr(sw[0], k) for k in ('n_c', 'n_g') if sw and hasattr(sw[0], k)},
+                recorder=_smooth_state(rec.smooth_loss) if rec is not None else None,
+                stats={m.name: dict(total=torch.as_tensor(m.total).detach().clone().float(), count=m.count) for m in _train_stats(learn)})
 
-class ResumeGAN(Callback):
-    "Put a checkpoint's GAN and random states back at the start of the next fit, after the trainer has set itself up."
-    order = GANTrainer.order+1
-    remove_on_fetch = True
-    def __init__(self, state:dict): self.state = state
-    def before_fit(self):
-        s,tr = self.state,self.learn.gan_trainer
-        tr.switch(s['gan']['gen_mode'])
-        _set_smooth(tr.gen_loss, s['gan']['gen_loss']); _set_smooth(tr.crit_loss, s['gan']['crit_loss'])
-        for cb in self.learn.cbs:
-            if isinstance(cb, FixedGANSwitcher):
-                for k,v in s['gan']['switcher'].items(): setattr(cb, k, v)
-        set_rng_states(s['rng'], self.dls)
-    def after_fit(self): self.learn.remove_cb(self)
+def _set_gan_state(learn, s):
+    "Put back the mode and smoothed losses (at the start of a fit)."
+    tr = learn.gan_trainer
+    tr.switch(s['gen_mode'])
+    _set_smooth(tr.gen_loss, s['gen_loss']); _set_smooth(tr.crit_loss, s['crit_loss'])
+    if s.get('recorder') is not None and hasattr(learn, 'recorder'): _set_smooth(learn.recorder.smooth_loss, s['recorder'])
+
+def _set_epoch_state(learn, s):
+    "Put back the switcher's counters and the epoch's statistics (inside an epoch, after `before_train` reset them)."
+    for cb in _switchers(learn):
+        for k,v in s['switcher'].items(): setattr(cb, k, v)
+    for m in _train_stats(learn):
+        if m.name in s.get('stats', {}): m.total,m.count = s['stats'][m.name]['total'],s['stats'][m.name]['count']
+
+# %% ../nbs/08_checkpoint.ipynb #daeaf6d4
+class EpochStart(Callback):
+    "Keep the random states at the start of each training epoch and count its finished batches, so `save_checkpoint` can save, and resume, between any two batches."
+    order = 1000 # the last of `before_train`: the states just before the epoch's data stream is drawn
+    def before_fit(self): self.state,self.in_train,self.done = None,False,0
+    def before_train(self): self.state,self.in_train,self.done = rng_states(self.dls),True,0
+    # `after_step` also runs when an AMP step is skipped: either way the batch is part of the run
+    def after_step(self): self.done = self.iter+1
+    def after_train(self): self.in_train = False
+
+def _position(learn)->tuple:
+    "Where a fit resumed from a checkpoint taken now starts: (epoch, batches of it already done, random states at its start)."
+    es = [cb for cb in learn.cbs if isinstance(cb, EpochStart)]
+    epoch = getattr(learn, 'epoch', None)
+    if es and es[0].in_train and es[0].state is not None: return epoch, es[0].done, es[0].state
+    if getattr(learn, 'training', False) and getattr(learn, 'dl', None) is not None and learn.dl is learn.dls.train:
+        raise ValueError("save_checkpoint was called inside a training epoch: resuming there needs the random states of the epoch's "
+                         "start, which the `EpochStart` callback keeps; add it to the fit (`cbs=EpochStart()`) or save after the epoch")
+    return (0 if epoch is None else epoch+1), 0, None
+
+# %% ../nbs/08_checkpoint.ipynb #22aeded4
+def atomic_save(obj, # what `torch.save` writes
+                file:str|Path, # the destination, replaced only once the new file is complete
+               )->Path:
+    "`torch.save` to a temporary file in `file`'s folder, flushed to disk, then renamed over `file`: a reader, or a kill, never meets a partial file."
+    file = Path(file); file.parent.mkdir(parents=True, exist_ok=True)
+    for old in file.parent.glob(f'.{file.name}.*.tmp'): old.unlink(missing_ok=True)   # left by a process killed while writing
+    fd,tmp = tempfile.mkstemp(dir=file.parent, prefix=f'.{file.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            torch.save(obj, f); f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise
+    dfd = os.open(file.parent, os.O_RDONLY)   # the rename reaches the disk with the folder's entry
+    try: os.fsync(dfd)
+    finally: os.close(dfd)
+    return file
 
 # %% ../nbs/08_checkpoint.ipynb #e57571f2
 def _plain(o):
@@ -85,15 +126,63 @@ def _plain(o):
 @patch
 def save_checkpoint(self:Learner,
                     name:str, # file name, without extension, in `self.path/self.model_dir`
+                    meta:dict|None=None, # what the run was made with (numbers, strings, lists, dicts), for `checkpoint_meta`
                    )->Path:
-    "Save the networks, optimizer, GAN trainer and switcher state, epoch and random states for an exact resume."
+    "Save the networks, optimizer, GAN trainer and switcher state, position in the fit and random states for an exact resume."
     if not hasattr(self, 'gan_trainer'): raise TypeError("save_checkpoint needs a GANLearner (a learner with a GAN trainer)")
     if self.opt is None: self.create_opt()
+    epoch,batches,epoch_start = _position(self)
     file = join_path_file(name, self.path/self.model_dir, ext='.pth')
-    epoch = getattr(self, 'epoch', -1)+1 if getattr(self, 'epoch', None) is not None else 0
-    torch.save(_plain(dict(version=1, model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=epoch,
-                           gan=gan_state(self), rng=rng_states(self.dls))), file)
-    return file
+    position = dict(epoch=epoch, batches=batches, train_iter=getattr(self, 'train_iter', 0), pct_train=float(getattr(self, 'pct_train', 0.)))
+    return atomic_save(_plain(dict(version=2, model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=epoch, position=position,
+                                   gan=gan_state(self), rng=rng_states(self.dls), epoch_start=epoch_start, meta=meta or {})), file)
+
+def _load(file, device='cpu'):
+    file = Path(file)
+    if not file.exists(): raise FileNotFoundError(f"no checkpoint at {file}")
+    state = torch.load(file, map_location=device, weights_only=True)
+    if not isinstance(state, dict) or state.get('version') not in (1, 2):
+        raise ValueError(f"{file} is not a fastai-wgangp checkpoint (version {state.get('version') if isinstance(state, dict) else None!r})")
+    state.setdefault('position', dict(epoch=state['epoch'], batches=0))
+    return state
+
+def checkpoint_meta(file:str|Path, # a file written by `save_checkpoint`
+                   )->dict:
+    "The `meta` a checkpoint was saved with, and its position: `epoch` and `batches` done of it."
+    s = _load(file)
+    return {**s.get('meta', {}), 'epoch': s['position']['epoch'], 'batches': s['position']['batches']}
+
+# %% ../nbs/08_checkpoint.ipynb #895910fc
+class ResumeGAN:
+    "A checkpoint's state, put back by the learner's next fit, which starts at the checkpoint's epoch (fastai's `start_epoch`) and, for a checkpoint taken inside an epoch, at its batch."
+    def __init__(self, learn:Learner, state:dict):
+        self.learn,self.state = learn,state
+        learn._do_fit = self.do_fit   # `fit` reads its loop before any callback runs, so it is set on the learner now
+
+    def do_fit(self):
+        "fastai's loop over the epochs from `start_epoch`; the epochs before it are not run at all (no events, no table rows)."
+        learn,s = self.learn,self.state
+        del learn._do_fit
+        start = max([cb._skip_to for cb in learn.cbs if isinstance(cb, SkipToEpoch)], default=0)
+        _set_gan_state(learn, s['gan'])
+        if start==s['position']['epoch'] and s['position']['batches']: learn.all_batches = self.replay
+        else: set_rng_states(s['rng'], learn.dls)
+        for epoch in range(start, learn.n_epoch):
+            learn.epoch = epoch
+            learn._with_events(learn._do_epoch, 'epoch', CancelEpochException)
+
+    def replay(self):
+        "The interrupted epoch: its data stream drawn again up to the checkpoint's batch, then training from there on."
+        learn,s,pos = self.learn,self.state,self.state['position']
+        del learn.all_batches
+        set_rng_states(s['epoch_start'], learn.dls)   # the streams as the epoch began, so its data come in the same order...
+        learn.n_iter = len(learn.dl)
+        batches = enumerate(learn.dl)
+        for _ in range(pos['batches']): next(batches)   # ...and the batches already trained on are passed over
+        set_rng_states(s['rng'])                       # every global stream as it was when the checkpoint was taken
+        _set_epoch_state(learn, s['gan'])
+        learn.train_iter,learn.pct_train = pos['train_iter'],pos['pct_train']
+        for o in batches: learn.one_batch(*o)
 
 @patch
 def load_checkpoint(self:Learner,
@@ -102,14 +191,11 @@ def load_checkpoint(self:Learner,
                    )->int:
     "Load a checkpoint saved by `save_checkpoint`; return the epoch to pass to `fit(n, start_epoch=...)`."
     if not hasattr(self, 'gan_trainer'): raise TypeError("load_checkpoint needs a GANLearner (a learner with a GAN trainer)")
-    file = join_path_file(name, self.path/self.model_dir, ext='.pth')
     if device is None: device = getattr(self.dls, 'device', None) or 'cpu'
-    state = torch.load(file, map_location=device, weights_only=True)
-    if state.get('version')!=1: raise ValueError(f"{file} is not a fastai-wgangp checkpoint (version {state.get('version')!r})")
+    state = _load(join_path_file(name, self.path/self.model_dir, ext='.pth'), device)
     self.model.load_state_dict(state['model'])
     if self.opt is None: self.create_opt()
     self.opt.load_state_dict({'state': state['opt']['state'], 'hypers': L(state['opt']['hypers'])})
-    self.remove_cbs([cb for cb in self.cbs if isinstance(cb, ResumeGAN)])
-    self.add_cb(ResumeGAN(state))
+    ResumeGAN(self, state)
     self.epoch = state['epoch']-1
     return state['epoch']
