@@ -13,7 +13,7 @@ import numpy as np, scipy.linalg
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 import matplotlib.figure as mpl_figure
-from torchvision.utils import save_image
+from torchvision.utils import make_grid, save_image
 from fastcore.basics import store_attr
 from fastai.torch_core import Module
 from fastai.callback.core import Callback
@@ -21,8 +21,8 @@ from .data import digits, to_unit_range, toy_centres, toy_sd
 
 # %% auto #0
 __all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'extract_features', 'fid',
-           'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'save_grid', 'save_scatter',
-           'SaveSamples', 'loss_curves', 'plot_curves']
+           'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'digits_fd_floor', 'save_grid',
+           'save_scatter', 'SaveSamples', 'loss_curves', 'plot_curves']
 
 # %% ../nbs/07_metrics.ipynb #814b9113
 def mode_coverage(samples:Tensor, # generated points (n,d); the papers use n=2,500
@@ -193,37 +193,57 @@ def digit_classes(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1]
     if classifier is None: classifier = digits_classifier(size)
     with torch.no_grad(): return torch.bincount(classifier(samples.to(_device_of(classifier))).argmax(1).cpu(), minlength=10)
 
+# %% ../nbs/07_metrics.ipynb #133135ea
+_FLOORS = {}
+
+def digits_fd_floor(n:int=2500, # the size of the generated sample it is a floor for
+                    size:int=16, # image side
+                    seed:int=0, # seed of the draw
+                   )->float:
+    "`digits_fd` of `n` real digits drawn with replacement: what a perfect generator's sample of `n` scores (cached)."
+    key = (n, size, seed)
+    if key not in _FLOORS:
+        real = digits(size)[0].as_subclass(Tensor)
+        _FLOORS[key] = digits_fd(real[torch.randint(len(real), (n,), generator=torch.Generator().manual_seed(seed))])
+    return _FLOORS[key]
+
 # %% ../nbs/07_metrics.ipynb #35b00405
 def save_grid(images:Tensor, # images (n,C,H,W) in [-1, 1]
               fname:str|Path, # PNG file to write; parent folders are created
               nrow:int=8, # images per row
               padding:int=2, # pixels between images
+              min_size:int=0, # repeat each pixel the fewest times that make the grid at least this many pixels wide
              )->Path:
-    "Write `images` as one grid PNG, mapped to [0, 1]."
+    "Write `images` as one grid PNG, mapped to [0, 1], enlarged without smoothing to at least `min_size` pixels."
     if not isinstance(images, Tensor) or images.ndim!=4: raise ValueError(f"expected images (n,C,H,W), got {getattr(images, 'shape', type(images))}")
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    save_image(to_unit_range(images.detach().float().cpu().as_subclass(Tensor)), fname, nrow=nrow, padding=padding)
+    grid = make_grid(to_unit_range(images.detach().float().cpu().as_subclass(Tensor)), nrow=nrow, padding=padding)
+    k = max(1, math.ceil(min_size/grid.shape[-1]))
+    save_image(grid.repeat_interleave(k, -2).repeat_interleave(k, -1), fname)
     return fname
 
 def save_scatter(points:Tensor, # generated points (n,2)
                  fname:str|Path, # PNG file to write; parent folders are created
-                 real:Tensor|None=None, # real points drawn underneath
-                 centres:Tensor|None=None, # mixture centres, drawn as crosses
+                 real:Tensor|None=None, # real points, drawn in a panel of their own beside the generated ones
+                 centres:Tensor|None=None, # mixture centres, drawn as crosses in every panel
                  title:str|None=None, # figure title
                 )->Path:
-    "Write a scatter plot of 2-D `points` as a PNG."
+    "Write a scatter plot of 2-D `points` as a PNG, beside the real points if given, on the same axes."
     def _xy(p, name):
         p = torch.as_tensor(p).detach().float().cpu()
         if p.ndim!=2 or p.shape[1]!=2: raise ValueError(f"{name} must be 2-D points (n,2), got {tuple(p.shape)}")
         return p[:,0].numpy(), p[:,1].numpy()
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    fig = mpl_figure.Figure(figsize=(4, 4)); ax = fig.add_subplot()
-    if real is not None: ax.scatter(*_xy(real, 'real'), s=4, c='tab:orange', alpha=.5, label='real')
-    ax.scatter(*_xy(points, 'points'), s=4, c='tab:green', alpha=.7, label='generated')
-    if centres is not None: ax.scatter(*_xy(centres, 'centres'), s=60, c='k', marker='x', label='centres')
-    ax.set_aspect('equal', 'datalim'); ax.legend(loc='upper right', fontsize='small')
-    if title: ax.set_title(title)
-    fig.savefig(fname, dpi=80, bbox_inches='tight')
+    panels = ([('real', _xy(real, 'real'), 'tab:orange')] if real is not None else []) + [('generated', _xy(points, 'points'), 'tab:blue')]
+    fig = mpl_figure.Figure(figsize=(4*len(panels), 4.3))
+    axes = fig.subplots(1, len(panels), sharex=True, sharey=True, squeeze=False)[0]
+    for ax,(name,xy,colour) in zip(axes, panels):
+        ax.scatter(*xy, s=3, c=colour, alpha=.5, linewidths=0)
+        if centres is not None: ax.scatter(*_xy(centres, 'centres'), s=50, c='k', marker='x', label='mixture centres')
+        ax.set_title(f'{name} ({len(xy[0]):,} points)'); ax.set_aspect('equal', 'box')
+    if centres is not None: axes[-1].legend(loc='upper right', fontsize='small')
+    if title: fig.suptitle(title)
+    fig.savefig(fname, dpi=100, bbox_inches='tight')
     return fname
 
 # %% ../nbs/07_metrics.ipynb #70a0f4ed
@@ -232,15 +252,16 @@ class SaveSamples(Callback):
     order = 60 # after the GAN trainer and the recorder
     def __init__(self,
         path:str|Path, # folder for the PNGs (created if missing)
-        every:int=1, # save every `every` epochs (and after the last one)
+        every:int|None=1, # save every `every` epochs (and after the last one); None: only when `save` is called
         n:int=64, # number of samples, when `noise` is not given
         noise:Tensor|None=None, # fixed generator input; defaults to `n` seeded standard normal draws
         seed:int=0, # seed of the default noise
         real:Tensor|None=None, # real points drawn under 2-D samples
         centres:Tensor|None=None, # mixture centres drawn over 2-D samples
+        min_size:int=512, # image grids are enlarged (pixels repeated) to at least this width
     ):
-        if not isinstance(every, int) or every<1: raise ValueError(f"every must be a positive int, got {every!r}")
-        store_attr('every,n,noise,seed,real,centres')
+        if every is not None and (not isinstance(every, int) or every<1): raise ValueError(f"every must be a positive int or None, got {every!r}")
+        store_attr('every,n,noise,seed,real,centres,min_size')
         self.folder = Path(path)
 
     def _noise_shape(self):
@@ -269,49 +290,56 @@ class SaveSamples(Callback):
              )->Path:
         "Write the samples for the fixed noise to `fname`."
         fake = self.generate()
-        if fake.ndim==4: return save_grid(fake, fname)
+        if fake.ndim==4: return save_grid(fake, fname, min_size=self.min_size)
         if fake.ndim==2 and fake.shape[1]==2: return save_scatter(fake, fname, real=self.real, centres=self.centres, title=Path(fname).stem)
         raise ValueError(f"can only save images (n,C,H,W) or 2-D points (n,2), the generator returned {tuple(fake.shape)}")
 
+    def save(self)->Path:
+        "Write `samples_epoch{k}.png` for the current epoch now."
+        self.fnames.append(self.write(self.folder/f'samples_epoch{self.epoch}.png'))
+        return self.fnames[-1]
+
     def after_epoch(self):
         "Save the samples every `every` epochs and after the last one."
-        if (self.epoch+1) % self.every and self.epoch != self.n_epoch-1: return
-        self.fnames.append(self.write(self.folder/f'samples_epoch{self.epoch}.png'))
+        if self.every is None or (self.epoch+1) % self.every and self.epoch != self.n_epoch-1: return
+        self.save()
 
 # %% ../nbs/07_metrics.ipynb #a34f18be
 def _floats(vals): return [float('nan') if v is None else float(v) for v in vals]
 
 def loss_curves(learn_or_values, # a fastai `Learner` (or its `Recorder`), or a mapping of name to a sequence of values
                )->dict:
-    "The curves `plot_curves` draws: title -> (x label, {line label: values})."
-    if isinstance(learn_or_values, Mapping): return {k: ('step', {k: _floats(v)}) for k,v in learn_or_values.items()}
+    "The curves `plot_curves` draws: title -> (x label, y label, {line label: values})."
+    if isinstance(learn_or_values, Mapping): return {k: ('step', k, {k: _floats(v)}) for k,v in learn_or_values.items()}
     learn = learn_or_values
     rec = getattr(learn, 'recorder', learn)
     if not hasattr(rec, 'losses'): raise TypeError(f"expected a Learner, a Recorder or a mapping of curves, got {type(learn).__name__}")
-    curves = {'training loss': ('batch', {'loss': _floats(rec.losses)})}
+    curves = {'training loss': ('batch (critic and generator steps)', 'smoothed loss', {'loss': _floats(rec.losses)})}
     gt = getattr(learn, 'gan_trainer', None)
     if gt is not None and (gt.crit_losses or gt.gen_losses):
-        curves['smoothed GAN losses'] = ('step of that net', {'critic': _floats(gt.crit_losses), 'generator': _floats(gt.gen_losses)})
+        curves['smoothed GAN losses'] = ('step of that network', 'smoothed loss', {'critic': _floats(gt.crit_losses), 'generator': _floats(gt.gen_losses)})
     names = [o for o in getattr(rec, 'metric_names', [])[1:] if o!='time']
     for i, nm in enumerate(names):
         col = _floats(row[i] if i < len(row) else None for row in getattr(rec, 'values', []))
-        if col and not all(math.isnan(v) for v in col): curves[f'{nm} per epoch'] = ('epoch', {nm: col})
+        if col and not all(math.isnan(v) for v in col): curves[f'{nm} per epoch'] = ('epoch', f'{nm} (epoch mean)', {nm: col})
     return curves
 
 def plot_curves(learn_or_values, # a fastai `Learner` (or its `Recorder`), or a mapping of name to a sequence of values
                 fname:str|Path, # PNG file to write; parent folders are created
-                ncols:int=3, # panels per row
+                ncols:int|None=None, # panels per row; None: 3 or 4, whichever leaves fewer empty places
                )->Path:
-    "Write the loss curves of a run (see `loss_curves`) as one PNG, a panel per curve."
+    "Write the loss curves of a run (see `loss_curves`) as one PNG, a labelled panel per curve."
     curves = loss_curves(learn_or_values)
     if not curves: raise ValueError("there is no curve to plot")
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    ncols = min(ncols, len(curves)); nrows = math.ceil(len(curves)/ncols)
+    n = len(curves)
+    if ncols is None: ncols = min((4, 3), key=lambda c: (-n % c, c))
+    ncols = min(ncols, n); nrows = math.ceil(n/ncols)
     fig = mpl_figure.Figure(figsize=(4*ncols, 3*nrows))
-    for i, (title, (xlabel, lines)) in enumerate(curves.items()):
+    for i, (title, (xlabel, ylabel, lines)) in enumerate(curves.items()):
         ax = fig.add_subplot(nrows, ncols, i+1)
         for label, ys in lines.items(): ax.plot(range(len(ys)), ys, marker='o' if len(ys)<20 else None, label=label)
-        ax.set_title(title); ax.set_xlabel(xlabel)
+        ax.set_title(title); ax.set_xlabel(xlabel); ax.set_ylabel(ylabel)
         if len(lines)>1: ax.legend(fontsize='small')
     fig.tight_layout()
     fig.savefig(fname, dpi=80)
