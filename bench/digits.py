@@ -13,7 +13,7 @@ from pathlib import Path
 def one(method, seed, budget):
     import torch
     torch.set_num_threads(1)
-    from fastai_wgangp.cli import train
+    from fastai_wgangp.job import train
     m = train('digits', method, budget=budget, out=tempfile.mkdtemp(), seed=seed, quiet=True)
     return dict(fd=m['fd'], classes=m['classes_present'], gen_steps=m['steps']['generator'])
 
@@ -21,10 +21,8 @@ def floors():
     "FD of real digits against all 1,797: a bootstrap sample of 2,500 (the generated sample size) and the 359-image test split."
     import torch
     from fastai_wgangp.data import digits
-    from fastai_wgangp.metrics import digits_fd
-    real = digits(16)[0].as_subclass(torch.Tensor)
-    boot = real[torch.randint(len(real), (2500,), generator=torch.Generator().manual_seed(0))]
-    return dict(bootstrap=digits_fd(boot), test_split=digits_fd(digits(16, split='test')[0].as_subclass(torch.Tensor)))
+    from fastai_wgangp.metrics import digits_fd, digits_fd_floor
+    return dict(bootstrap=digits_fd_floor(2500, 16), test_split=digits_fd(digits(16, split='test')[0].as_subclass(torch.Tensor)))
 
 def main():
     p = argparse.ArgumentParser()

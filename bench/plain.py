@@ -10,7 +10,8 @@ def plain_wgan(dl, G, D,
                lr=1e-4, betas=(0., .9),
                lr_end=None,       # decay the learning rate linearly to this over the budget
                budget=None,       # seconds; stop at the first generator step after it
-               epochs=1):         # passes over `dl` (when there is no budget)
+               epochs=1,          # passes over `dl` (when there is no budget)
+               on_step=None):     # called with the step's number after each step
     "Train `G` and `D` on the batches of `dl`; return the number of generator steps."
     oG,oD = [torch.optim.Adam(m.parameters(), lr=lr, betas=betas) for m in (G, D)]
     start,i,gen_steps = time.perf_counter(),0,0
@@ -40,5 +41,6 @@ def plain_wgan(dl, G, D,
                 gen_steps += 1
                 if budget is not None and time.perf_counter()-start>=budget: return gen_steps
             i += 1
+            if on_step is not None: on_step(i)
         epochs -= 1
         if budget is None and epochs<=0: return gen_steps

@@ -81,6 +81,7 @@ def _set_epoch_state(learn, s):
 class EpochStart(Callback):
     "Keep the random states at the start of each training epoch and count its finished batches, so `save_checkpoint` can save, and resume, between any two batches."
     order = 1000 # the last of `before_train`: the states just before the epoch's data stream is drawn
+    state,in_train,done = None,False,0
     def before_fit(self): self.state,self.in_train,self.done = None,False,0
     def before_train(self): self.state,self.in_train,self.done = rng_states(self.dls),True,0
     # `after_step` also runs when an AMP step is skipped: either way the batch is part of the run

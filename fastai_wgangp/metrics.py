@@ -235,11 +235,12 @@ def save_scatter(points:Tensor, # generated points (n,2)
         return p[:,0].numpy(), p[:,1].numpy()
     fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
     panels = ([('real', _xy(real, 'real'), 'tab:orange')] if real is not None else []) + [('generated', _xy(points, 'points'), 'tab:blue')]
-    fig = mpl_figure.Figure(figsize=(4*len(panels), 4.3))
+    fig = mpl_figure.Figure(figsize=(4*len(panels), 4.2), layout='constrained')
     axes = fig.subplots(1, len(panels), sharex=True, sharey=True, squeeze=False)[0]
     for ax,(name,xy,colour) in zip(axes, panels):
-        ax.scatter(*xy, s=3, c=colour, alpha=.5, linewidths=0)
-        if centres is not None: ax.scatter(*_xy(centres, 'centres'), s=50, c='k', marker='x', label='mixture centres')
+        # open circles under the points, so the points at a centre stay visible
+        if centres is not None: ax.scatter(*_xy(centres, 'centres'), s=90, facecolors='none', edgecolors='0.4', linewidths=.8, zorder=1, label='mixture centres')
+        ax.scatter(*xy, s=4, c=colour, alpha=.5, linewidths=0, zorder=2)
         ax.set_title(f'{name} ({len(xy[0]):,} points)'); ax.set_aspect('equal', 'box')
     if centres is not None: axes[-1].legend(loc='upper right', fontsize='small')
     if title: fig.suptitle(title)
