@@ -21,7 +21,7 @@ def run(kind, batches, every):
     import torch
     from fastai.vision.all import set_seed, partial, Adam, Callback
     from fastai_wgangp.all import GANLearner, GradientPenalty, Penalty, r1_penalty, hinge_losses, gan_dls, gaussians8, toy_generator, toy_critic
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     set_seed(0)
     dls = gan_dls(gaussians8(128*batches, seed=0), noise_size=2, bs=128, seed=0)
     G,D = toy_generator(2, 2, width=128), toy_critic(2, width=128)
@@ -61,7 +61,7 @@ def main():
     for r in rows: print(json.dumps(r))
     if a.no_record: return
     record('Leaks: memory over training',
-           f"one epoch of {a.batches:,} batches (toy MLPs of width 128, bs 128, 2 threads), each learner in a fresh process, resident memory "
+           f"one epoch of {a.batches:,} batches (toy MLPs of width 128, bs 128, 1 thread), each learner in a fresh process, resident memory "
            f"after `gc.collect()`, growth from batch {a.batches//10:,} to the end",
            ['learner', 'RSS at warm-up end (MiB)', 'RSS at end (MiB)', 'growth (MiB)'],
            [[KINDS[r['kind']], r['start_mib'], r['end_mib'], r['growth_mib']] for r in rows])

@@ -13,6 +13,7 @@ import numpy as np, scipy.linalg
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 import matplotlib.figure as mpl_figure
+from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid, save_image
 from fastcore.basics import store_attr
 from fastai.torch_core import Module
@@ -341,6 +342,7 @@ def plot_curves(learn_or_values, # a fastai `Learner` (or its `Recorder`), or a 
         ax = fig.add_subplot(nrows, ncols, i+1)
         for label, ys in lines.items(): ax.plot(range(len(ys)), ys, marker='o' if len(ys)<20 else None, label=label)
         ax.set_title(title); ax.set_xlabel(xlabel); ax.set_ylabel(ylabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # batches, steps and epochs are counted
         if len(lines)>1: ax.legend(fontsize='small')
     fig.tight_layout()
     fig.savefig(fname, dpi=80)
