@@ -12,6 +12,14 @@ def start(out, epochs, resume):
     args = ['fastai-wgangp', '--data', 'digits', '--epochs', str(epochs), '--out', str(out), '--seed', '1', '--quiet'] + ['--resume']*resume
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+def where(out):
+    "How far the killed run's checkpoint had got."
+    ck = Path(out)/'models'/'checkpoint.pth'
+    if not ck.exists(): return 'no checkpoint yet'
+    from fastai_wgangp.checkpoint import checkpoint_meta
+    m = checkpoint_meta(ck)
+    return f"checkpoint at epoch {m['epoch']}" + (f", batch {m['batches']}" if m['batches'] else '')
+
 def same_files(a, b):
     "Weights (every tensor) and samples of two runs, compared bit for bit."
     import numpy as np, torch
@@ -36,7 +44,7 @@ def main():
             try: proc.wait(timeout=delay)
             except subprocess.TimeoutExpired:
                 proc.kill(); proc.wait(); kills += 1
-                stages.append(round(delay, 2))
+                stages.append(f"{delay:.2f} s ({where(tmp/'killed')})")
                 continue
         out,err = proc.communicate()
         if proc.returncode==0 and kills>=a.kills: break
@@ -49,7 +57,8 @@ def main():
     record('Kill test: SIGKILL at random moments, then --resume',
            f"`fastai-wgangp --data digits --epochs {a.epochs} --seed 1 --quiet`, killed with SIGKILL after a delay drawn uniformly from 0 to "
            f"the uninterrupted run's duration ({full:.1f} s, start-up included), restarted with `--resume` each time, {a.kills} kills",
-           ['kills survived', 'runs started', 'kill times (s after start)', 'weights and samples equal to the uninterrupted run'],
-           [[kills, attempts, ', '.join(map(str, stages)), 'yes, bit for bit' if same else 'no']])
+           ['kills survived', 'runs started', 'kill times after start (where the checkpoint was)', 'weights and samples equal to the uninterrupted run'],
+           [[kills, attempts, '; '.join(stages), 'yes, bit for bit' if same else 'no']],
+           ['Runs that were not killed ran to the end; once the training was complete, later runs only rewrote the outputs.'])
 
 if __name__=='__main__': main()
