@@ -11,6 +11,7 @@ import numpy as np
 from fastai.vision.all import *
 from fastai.vision.gan import *
 from .gan import *
+from .core import global_batch
 
 # %% auto #0
 __all__ = ['rng_states', 'set_rng_states', 'gan_state', 'EpochStart', 'atomic_save', 'checkpoint_meta', 'ResumeGAN']
@@ -61,7 +62,15 @@ def gan_state(learn:Learner)->dict:
     return dict(gen_mode=bool(tr.gen_mode), gen_loss=_smooth_state(tr.gen_loss), crit_loss=_smooth_state(tr.crit_loss),
                 switcher={k: getattr(sw[0], k) for k in ('n_c', 'n_g') if sw and hasattr(sw[0], k)},
                 recorder=_smooth_state(rec.smooth_loss) if rec is not None else None,
-                stats={m.name: dict(total=torch.as_tensor(m.total).detach().clone().float(), count=m.count) for m in _train_stats(learn)})
+                stats=_stats_state(_train_stats(learn)))
+
+def _stats_state(stats):
+    "Each statistic's running total and count; with several processes, the mean over them (a process's share), so any number of processes resumes it."
+    t = torch.tensor([[float(m.total), float(m.count)] for m in stats], dtype=torch.float64).reshape(-1, 2)
+    if global_batch.distributed and len(stats):
+        dev = torch.device('cuda', torch.cuda.current_device()) if torch.distributed.get_backend()=='nccl' else torch.device('cpu')
+        t = t.to(dev); torch.distributed.all_reduce(t); t = (t/global_batch.world).cpu()
+    return {m.name: dict(total=tot.float(), count=cnt.item() if cnt!=int(cnt) else int(cnt)) for m,(tot,cnt) in zip(stats, t)}
 
 def _set_gan_state(learn, s):
     "Put back the mode and smoothed losses (at the start of a fit)."
@@ -135,8 +144,10 @@ def save_checkpoint(self:Learner,
     epoch,batches,epoch_start = _position(self)
     file = join_path_file(name, self.path/self.model_dir, ext='.pth')
     position = dict(epoch=epoch, batches=batches, train_iter=getattr(self, 'train_iter', 0), pct_train=float(getattr(self, 'pct_train', 0.)))
-    return atomic_save(_plain(dict(version=2, model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=epoch, position=position,
-                                   gan=gan_state(self), rng=rng_states(self.dls), epoch_start=epoch_start, meta=meta or {})), file)
+    state = _plain(dict(version=2, model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=epoch, position=position,
+                        gan=gan_state(self), rng=rng_states(self.dls), epoch_start=epoch_start, meta=meta or {}))
+    # every process calls this (the statistics are averaged over them); the processes hold the same state, rank 0 writes it
+    return file if rank_distrib() else atomic_save(state, file)
 
 def _load(file, device='cpu'):
     file = Path(file)

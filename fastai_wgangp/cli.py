@@ -6,18 +6,19 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/cli.html.md"""
 
 # %% ../nbs/09_cli.ipynb #8cd7c4f5
 from __future__ import annotations
-import argparse, math, shlex, signal, sys, tempfile, threading, warnings
+import argparse, math, os, shlex, signal, sys, tempfile, threading, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'default_budget', 'OptionError', 'check_options', 'OneLineParser', 'parser',
-           'resume_command', 'main']
+__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'DEFAULT_BS', 'default_budget', 'OptionError', 'check_options',
+           'OneLineParser', 'parser', 'resume_command', 'main']
 
 # %% ../nbs/09_cli.ipynb #1215e398
 TOY = ('gaussians8', 'gaussians25', 'swissroll')
 DATASETS = ('digits',) + TOY
 LOSSES = ('wgan-gp', 'wgan-lp', 'wgan-clip', 'hinge-r1', 'nonsaturating-r1', 'least-squares', 'relativistic')
 N_TRAIN = dict(digits=1797, gaussians8=100_000, gaussians25=100_000, swissroll=100_000) # real samples each data set trains on
+DEFAULT_BS = dict(digits=64, gaussians8=256, gaussians25=256, swissroll=256) # batch size when --bs is not given
 
 def default_budget(data:str)->float:
     "Training seconds of a run with neither `--epochs` nor `--budget`."
@@ -36,6 +37,7 @@ def check_options(data:str='digits', # one of `DATASETS`
                   out:str|Path='fastai-wgangp-out', # output folder: created if missing, and it must be writable
                   seed:int=0, # from 0 to 2**32-1
                   bs:int|None=None, # batch size: from 1 to the size of the training set
+                  world:int=1, # processes the run trains on: the batch must split evenly between them
                  )->Path:
     "Refuse a bad option value with an `OptionError` that names the option; create the output folder and return it."
     if data not in DATASETS: raise OptionError(f"--data {data!r} is not one of the data sets {', '.join(DATASETS)}")
@@ -46,6 +48,8 @@ def check_options(data:str='digits', # one of `DATASETS`
     if not (_whole(seed) and 0<=seed<2**32): raise OptionError(f"--seed must be a whole number from 0 to 2**32-1, got {seed!r}")
     if bs is not None and not (_whole(bs) and bs>=1): raise OptionError(f"--bs must be a whole number of at least 1, got {bs!r}")
     if bs is not None and bs>N_TRAIN[data]: raise OptionError(f"--bs {bs} is larger than the {N_TRAIN[data]:,} training samples of {data}")
+    if world>1 and (b:=bs or DEFAULT_BS[data]) % world:
+        raise OptionError(f"--bs {b} cannot be split evenly between {world} processes: use a multiple of {world}")
     out = Path(out)
     if out.exists() and not out.is_dir(): raise OptionError(f"--out {out} is a file, not a folder")
     try:
@@ -72,7 +76,7 @@ def parser()->OneLineParser:
                    help='seconds of training, counted over resumed parts too (default: 150 for digits, 240 for the toy sets, when --epochs is not given)')
     p.add_argument('--out', default='fastai-wgangp-out', metavar='FOLDER', help='output folder (default: %(default)s)')
     p.add_argument('--seed', type=int, default=0, help='random seed (default: %(default)s)')
-    p.add_argument('--bs', type=int, help='batch size (default: 64 for digits, 256 for the toy sets)')
+    p.add_argument('--bs', type=int, help='batch size (default: 64 for digits, 256 for the toy sets); on several processes, the global batch, split evenly')
     p.add_argument('--resume', action='store_true', help="continue the run in --out from its last checkpoint, or start it if it has none")
     p.add_argument('--quiet', action='store_true', help='print only the final metrics')
     return p
@@ -89,8 +93,13 @@ def main(argv:list|None=None, # the command's arguments; `sys.argv[1:]` if None
         )->int:
     "The `fastai-wgangp` command: check the options, train, and say what the figures mean and where the files are."
     argv = sys.argv[1:] if argv is None else list(argv)
-    p = parser(); a = p.parse_args(argv)
-    try: check_options(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.bs)
+    # launched on several processes (torchrun, accelerate launch): one voice, rank 0's
+    rank,world = int(os.environ.get('RANK') or 0),int(os.environ.get('WORLD_SIZE') or 1)
+    say = (lambda *a, **k: None) if rank else print
+    p = parser()
+    if rank: p.exit = lambda status=0, message=None: sys.exit(status)
+    a = p.parse_args(argv)
+    try: check_options(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.bs, world)
     except OptionError as e: p.error(str(e))
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)   # as Ctrl-C outside training
     try:
@@ -101,7 +110,8 @@ def main(argv:list|None=None, # the command's arguments; `sys.argv[1:]` if None
     except OptionError as e: p.error(str(e))
     except KeyboardInterrupt as e:
         what = str(e) if getattr(e, 'checkpoint', None) else f"interrupted; the last checkpoint is in {Path(a.out)/'models'}"
-        print(f"{p.prog}: {what}; continue with: {resume_command(argv)}", file=sys.stderr, flush=True)
+        how = 'the same launcher and ' if world>1 else ''
+        say(f"{p.prog}: {what}; continue with {how}: {resume_command(argv)}".replace(' :', ':'), file=sys.stderr, flush=True)
         return 128 + getattr(e, 'signum', signal.SIGINT)
-    print('\n'.join(job.summary(m)), flush=True)
+    if m is not None: say('\n'.join(job.summary(m)), flush=True)
     return 0

@@ -1,4 +1,4 @@
-"""Small shared helpers: reductions and input checks used by every loss and penalty.
+"""Small shared helpers: reductions, input checks and the global batch of a distributed step, used by every loss and penalty.
 
 Docs: https://fastai-wgangp.github.io/fastai-wgangp/core.html.md"""
 
@@ -6,11 +6,74 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #64f96871
 from __future__ import annotations
-import torch
+from contextlib import contextmanager
+import torch, torch.distributed as dist
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['REDUCTIONS', 'check_reduction', 'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
+__all__ = ['global_batch', 'REDUCTIONS', 'GlobalBatch', 'rand_per_sample', 'gather_batch', 'batch_mean', 'check_reduction',
+           'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
+
+# %% ../nbs/00_core.ipynb #ce6de5fe
+class GlobalBatch:
+    "Where this process's batch sits in the global batch of a distributed step: slice `rank` of `world` equal slices."
+    def __init__(self): self.rank,self.world = 0,1
+
+    @property
+    def distributed(self)->bool: return self.world>1
+
+    @contextmanager
+    def split(self,
+              rank:int, # this process's slice
+              world:int, # number of processes (slices)
+             ):
+        "Set `rank` and `world` inside the `with` block."
+        if not (isinstance(world, int) and world>=1 and isinstance(rank, int) and 0<=rank<world):
+            raise ValueError(f"need 0 <= rank < world, got rank {rank!r} of world {world!r}")
+        old = self.rank,self.world
+        self.rank,self.world = rank,world
+        try: yield self
+        finally: self.rank,self.world = old
+
+    def __repr__(self): return f"GlobalBatch(rank={self.rank}, world={self.world})"
+
+global_batch = GlobalBatch()
+
+# %% ../nbs/00_core.ipynb #624930da
+def rand_per_sample(shape:tuple, # shape of this process's values, batch first
+                    device=None, # device of the values
+                    dtype=None, # dtype of the values
+                   )->Tensor:
+    "U[0, 1) values for this process's samples, drawn for the whole global batch and sliced (see `global_batch`)."
+    bs,g = shape[0],global_batch
+    x = torch.rand((bs*g.world, *shape[1:]), device=device, dtype=dtype)
+    return x[g.rank*bs:(g.rank+1)*bs] if g.distributed else x
+
+# %% ../nbs/00_core.ipynb #57324410
+class _GatherBatch(torch.autograd.Function):
+    "All processes' slices concatenated in rank order; the gradient of each slice is summed over the processes."
+    @staticmethod
+    def forward(ctx, x):
+        parts = [torch.empty_like(x) for _ in range(global_batch.world)]
+        dist.all_gather(parts, x.contiguous())
+        ctx.rank,ctx.bs = global_batch.rank,x.shape[0]
+        return torch.cat(parts)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = grad.contiguous().clone()
+        dist.all_reduce(grad)   # every process's loss depends on every slice
+        return grad[ctx.rank*ctx.bs:(ctx.rank+1)*ctx.bs]
+
+def gather_batch(x:Tensor, # this process's values, batch first
+                )->Tensor:
+    "The global batch's values of `x` (every process's slice, in rank order), differentiable; `x` itself in one process."
+    return _GatherBatch.apply(x) if global_batch.distributed else x
+
+def batch_mean(x:Tensor, # per-sample values, batch first
+              )->Tensor:
+    "Mean of `x` over the global batch (over the batch in one process), differentiable."
+    return gather_batch(x).mean()
 
 # %% ../nbs/00_core.ipynb #4db64d96
 REDUCTIONS = ('mean', 'sum', 'none')
@@ -24,8 +87,10 @@ def check_reduction(reduction:str, # 'mean', 'sum' or 'none'
 def reduce_loss(x:Tensor, # per-sample values, batch first
                 reduction:str='mean', # 'mean', 'sum' or 'none' (per-sample values)
                )->Tensor:
-    "Reduce per-sample values as PyTorch losses do."
-    return x if check_reduction(reduction)=='none' else getattr(x, reduction)()
+    "Reduce per-sample values as PyTorch losses do; in a distributed step, this process's share (see `global_batch`)."
+    if check_reduction(reduction)=='none': return x
+    if reduction=='mean': return x.mean()
+    return x.sum()*global_batch.world   # the mean over processes of N·(sum of a slice) is the global sum
 
 # %% ../nbs/00_core.ipynb #4715a1b8
 def at_least_fp32(x:Tensor, # any floating-point tensor

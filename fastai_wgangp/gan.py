@@ -238,7 +238,13 @@ class WGANGPTrainer(GANTrainer):
 
     def after_loss(self):
         "Stop before backward if this training step's loss is not finite (one check per step; see `non_finite`)."
-        if self.training and self.check_finite and not torch.isfinite(self.loss_grad).all():
+        # with several processes, the distributed trainer checks the loss averaged over them after backward, so all stop together
+        if not global_batch.distributed: self.stop_if_non_finite(self.loss_grad)
+
+    def stop_if_non_finite(self, loss:Tensor # the step's loss (in a distributed step, averaged over the processes)
+                          ):
+        "Record the error and stop the fit if `loss` is not finite, unless it is an AMP overflow the scaler will skip."
+        if self.training and self.check_finite and not torch.isfinite(loss).all():
             self.failure = self.non_finite()
             if self.failure is not None: raise CancelFitException()
 
@@ -246,6 +252,9 @@ class WGANGPTrainer(GANTrainer):
         "The error for a non-finite loss, naming the term and the step; None for an AMP overflow the scaler will skip."
         at = f"epoch {self.epoch}, batch {self.iter} (training step {self.train_iter})"
         stop = "training stopped before any parameter was updated with it"
+        if global_batch.distributed and torch.isfinite(self.loss_grad).all() and (self.gen_mode or torch.isfinite(self.real).all()):
+            if self.scaler is not None and self.scaler.is_enabled(): return None
+            return FloatingPointError(f"the {'generator' if self.gen_mode else 'critic'} loss of another process is not finite at {at}: {stop}")
         if self.gen_mode: return FloatingPointError(f"the generator loss is {self.loss_grad.item()} at {at}: {stop}")
         if not torch.isfinite(self.real).all():
             return ValueError(f"the real batch has NaN or inf values at {at}: check the data ({stop})")
@@ -277,7 +286,8 @@ class WGANGPTrainer(GANTrainer):
             rec.train_metrics,rec.valid_metrics = self.recorder_layout
             self.recorder_layout = None
             # the records in fastai's layout, with an empty `valid_loss` column, as `plot_loss` and other readers expect
-            if 'valid_loss' not in rec.metric_names:
+            # (a fit whose `before_fit` failed before the recorder's has no records to rearrange)
+            if 'metric_names' in vars(rec) and 'valid_loss' not in rec.metric_names:
                 rec.metric_names = L(rec.metric_names[:2]) + ['valid_loss'] + L(rec.metric_names[2:])
                 rec.values = [[*v[:1], None, *v[1:]] for v in rec.values]
         self.real = self.fake = self.scaler = None

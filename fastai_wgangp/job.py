@@ -6,7 +6,7 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/job.html.md"""
 
 # %% ../nbs/09_job.ipynb #f4d51b13
 from __future__ import annotations
-import hashlib, json, pickle, signal, threading, time, warnings
+import contextlib, hashlib, json, pickle, signal, threading, time, warnings
 import numpy as np
 from fastai.vision.all import *
 from fastai.vision.gan import *
@@ -19,6 +19,7 @@ from .checkpoint import *
 from .data import *
 from .models import *
 from .metrics import *
+from .distributed import *
 
 # %% auto #0
 __all__ = ['HQ_SD', 'NOTES', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR',
@@ -33,8 +34,8 @@ def make_data(data:str, # one of `DATASETS`
              )->DataLoaders:
     "DataLoaders for `data`: digits at 16×16 in [−1, 1], or a toy set in the paper's coordinates."
     if data not in DATASETS: raise ValueError(f"unknown data {data!r}: use one of {DATASETS}")
-    if data=='digits': return gan_dls(digits(16)[0], noise_size=64, bs=bs or 64, seed=seed)
-    return gan_dls(toy_data(data, n_toy or N_TRAIN[data], seed=seed), noise_size=2, bs=bs or 256, seed=seed)
+    if data=='digits': return gan_dls(digits(16)[0], noise_size=64, bs=bs or DEFAULT_BS[data], seed=seed)
+    return gan_dls(toy_data(data, n_toy or N_TRAIN[data], seed=seed), noise_size=2, bs=bs or DEFAULT_BS[data], seed=seed)
 
 def make_nets(data:str, # one of `DATASETS`
              )->tuple:
@@ -96,7 +97,7 @@ class TimeBudget(Callback):
     "Stop the fit at the end of the first generator step after `seconds` of training, `elapsed` of them in earlier fits of the run."
     order = 95
     def __init__(self, seconds:float, elapsed:float=0.): self.seconds,self.elapsed = float(seconds),float(elapsed)
-    def used(self)->float: return time.perf_counter()-self.start
+    def used(self)->float: return rank0_value(time.perf_counter()-self.start)   # rank 0's clock: every process stops at the same step
     def before_fit(self):
         self.start,self.stopped = time.perf_counter()-self.elapsed,False
         if self.used()>=self.seconds: self.stopped = True; raise CancelFitException()   # a finished run, resumed
@@ -114,7 +115,7 @@ class LinearLR(Callback):
     def before_fit(self): self.start = time.perf_counter()-self.elapsed
     def before_batch(self):
         if not self.training: return
-        f = min(1., (time.perf_counter()-self.start)/self.budget) if self.budget else self.pct_train
+        f = min(1., rank0_value(time.perf_counter()-self.start)/self.budget) if self.budget else self.pct_train   # the same lr in every process
         self.opt.set_hyper('lr', self.lr + f*(self.lr_end-self.lr))
 
 # %% ../nbs/09_job.ipynb #beee8391
@@ -146,7 +147,9 @@ class StopOnSignal(Callback):
         for s,h in self.handlers.items(): signal.signal(s, h)
         self.handlers = {}
     def after_batch(self):
-        if self.training and self.signum is not None: raise CancelFitException()
+        # every process stops at the same batch, whichever of them got the signal
+        if self.training and any_process(self.signum is not None):
+            self.signum = self.signum or signal.SIGTERM; raise CancelFitException()
     def after_fit(self): self._restore()
 
 # %% ../nbs/09_job.ipynb #63c058bd
@@ -184,17 +187,22 @@ NOTES = dict(
     class_counts="generated samples the classifier puts in each class, 0 to 9",
     modes="mixture components with at least one high-quality sample (of n_modes)",
     hq="share of the generated samples within hq_sd standard deviations of their nearest mixture centre; higher is better",
+    bs="the global batch size: with several processes, each trains on an equal slice of every batch",
+    world_size="processes the run trained on (launched by torchrun or accelerate launch): a run on N processes trains like one process with the same bs",
     epochs="whole epochs trained; partial_epoch_batches more batches of the next one, if the run stopped inside it",
     train_seconds="seconds of training, over every resumed part of the run, without start-up and the writing of outputs",
     steps="optimizer steps of each network",
     last_epoch="the progress table's last row: means over the last whole epoch's training steps",
+    batch_norm=("where the generator's batch norm takes its statistics in a run on several processes: the global batch on GPUs (SyncBatchNorm), "
+                "each process's slice on CPU processes, where PyTorch's SyncBatchNorm cannot run (then the run is not the same as a one-process run)"),
 )
 
 def summary(m:dict, # the metrics `train` returns
            )->list:
     "The closing lines of a run, in words: how long it trained, what its quality figures mean, and where its files are."
     ep = f"{m['epochs']:,} epoch{'s'*(m['epochs']!=1)}" + (f" and {m['partial_epoch_batches']} batches" if m['partial_epoch_batches'] else '')
-    res = [f"trained {m['train_seconds']:.0f} s: {ep}, {m['steps']['generator']:,} generator and {m['steps']['critic']:,} critic steps"]
+    on = f" on {m['world_size']} processes" if m.get('world_size', 1)>1 else ''
+    res = [f"trained {m['train_seconds']:.0f} s{on}: {ep}, {m['steps']['generator']:,} generator and {m['steps']['critic']:,} critic steps"]
     if 'fd' in m: res.append(f"FD {m['fd']:.2f} (real-vs-real {m['fd_real_floor']:.2f}; lower is better); "
                              f"{m['classes_present']} of 10 digit classes among {m['n_samples']:,} samples")
     if 'hq' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered; {m['hq']:.1%} of {m['n_samples']:,} samples "
@@ -289,13 +297,16 @@ def train(data:str='digits', # one of `DATASETS`
           quiet:bool=False, # no header, progress bar or table
           cbs:list|None=None, # more callbacks for the fit
          )->dict:
-    "Train, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics."
-    out = check_options(data, loss, epochs, budget, out, seed, bs)
+    "Train, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics (None in processes other than rank 0)."
+    # launched on several processes (torchrun, accelerate launch): fastai's `distrib_ctx`, `bs` is the global batch, rank 0 writes
+    world,rank = max(num_distrib(), 1),rank_distrib()
+    out = check_options(data, loss, epochs, budget, out, seed, bs, world)
     if epochs is None and budget is None: budget = default_budget(data)
-    say = noop if quiet else partial(print, flush=True)
-    dls = make_data(data, seed, bs)
+    say = noop if quiet or rank else partial(print, flush=True)
+    bs = bs or DEFAULT_BS[data]
+    dls = make_data(data, seed, bs//world)
     learn = make_learner(data, loss, dls, seed=seed, path=out)
-    meta = run_meta(learn, data=data, loss=loss, bs=dls.bs, seed=seed)
+    meta = run_meta(learn, data=data, loss=loss, bs=bs, seed=seed)
     ckpt,start,done = out/learn.model_dir/'checkpoint.pth',0,dict(train_seconds=0., steps=None)
     if resume and ckpt.exists():
         try: saved = checkpoint_meta(ckpt)
@@ -312,17 +323,24 @@ def train(data:str='digits', # one of `DATASETS`
     mixture = data in ('gaussians8', 'gaussians25')
     samples = SaveSamples(out/'epochs', every=None, real=learn.dls.train.dataset[:500] if data in TOY else None,
                           centres=toy_centres(data) if mixture else None)
-    cbs = [counter, stopper, samples, EpochStart(), JobProgress(clock, budget, samples=samples, show=not quiet),
+    cbs = [counter, stopper, samples, EpochStart(), JobProgress(clock, budget, samples=samples, show=not (quiet or rank)),
            CheckpointEachEpoch(lambda: {**meta, 'train_seconds': round(clock(), 3), 'steps': dict(counter.steps)}), *L(cbs)]
     if budget: cbs.append(TimeBudget(budget, done['train_seconds']))
     if data in TOY: cbs.append(LinearLR(learn.lr, learn.lr/100, budget, done['train_seconds']))   # the toy recipe: see bench/RESULTS.md
     say(f"training {loss} on {data} for " + (f"{budget:g} s" if budget else '') + (' or ' if budget and epochs else '')
-        + (f"{epochs} epochs" if epochs else '') + f" (batch size {dls.bs}, seed {seed}); output in {out}")
+        + (f"{epochs} epochs" if epochs else '') + f" (batch size {bs}" + (f" over {world} processes" if world>1 else '')
+        + f", seed {seed}); output in {out}")
+    cuda = torch.cuda.is_available()
+    # PyTorch's SyncBatchNorm runs on GPUs only: on CPU processes the digits generator's batch norm keeps per-process statistics
+    spread = learn.distrib_ctx(cpu=not cuda, sync_bn=cuda) if world>1 else contextlib.nullcontext()
     with warnings.catch_warnings():
         # fastai's own GANTrainer (wgan-clip) sets attributes that make fastai warn it shadows the learner's
         warnings.filterwarnings('ignore', message='You are shadowing an attribute', category=UserWarning)
-        with learn.no_bar(), learn.no_logging(): learn.fit(ifnone(epochs, 10_000), start_epoch=start, cbs=cbs)
+        with learn.no_bar(), learn.no_logging(), spread: learn.fit(ifnone(epochs, 10_000), start_epoch=start, cbs=cbs)
     train_seconds = clock()
+    if rank:
+        if stopper.signum is not None: raise Interrupted(stopper.signum, "", ckpt)
+        return None
     pos = checkpoint_meta(ckpt) if ckpt.exists() else dict(epoch=0, batches=0)
     if stopper.signum is not None: raise Interrupted(stopper.signum, f"in epoch {pos['epoch']} after {pos['batches']} batches", ckpt)
     x = generate(learn, n_samples, seed)
@@ -334,8 +352,10 @@ def train(data:str='digits', # one of `DATASETS`
     atomic_save({'generator': learn.model.generator.state_dict(), 'critic': learn.model.critic.state_dict()}, out/'weights.pth')
     rec = learn.recorder
     last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None} if rec.values else {}
-    m = dict(data=data, loss=loss, seed=seed, bs=dls.bs, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
+    m = dict(data=data, loss=loss, seed=seed, bs=bs, world_size=world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
              train_seconds=round(train_seconds, 2), steps=counter.steps, n_samples=n_samples, **quality(data, x), last_epoch=last, out=str(out))
+    if world>1 and batchnorm_layers(learn.model):
+        m['batch_norm'] = 'global batch (SyncBatchNorm)' if cuda else 'per process'
     m['notes'] = {k:v for k,v in NOTES.items() if k in m}
     (out/'metrics.json').write_text(json.dumps(m, indent=2))
     return m

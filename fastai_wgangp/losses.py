@@ -162,8 +162,8 @@ def least_squares_losses(real_label:float=1., # b: the critic's target score for
                                 'least_squares_crit_loss', reduction))
 
 # %% ../nbs/02_losses.ipynb #3bb9eb96
-def _ra_real(x, other): return F.softplus(other.mean() - x)  # −log σ(C(x) − mean C(other))
-def _ra_fake(x, other): return F.softplus(x - other.mean())  # −log(1 − σ(C(x) − mean C(other)))
+def _ra_real(x, other): return F.softplus(batch_mean(other) - x)  # −log σ(C(x) − mean C(other))
+def _ra_fake(x, other): return F.softplus(x - batch_mean(other))  # −log(1 − σ(C(x) − mean C(other)))
 def _ra_gen(fake, real): return _ra_real(fake, real) + _ra_fake(real, fake)
 
 def relativistic_average_losses(reduction:str='mean', # 'mean', 'sum' or 'none' (per sample: real term_i + fake term_i)

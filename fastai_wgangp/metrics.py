@@ -16,7 +16,7 @@ import matplotlib.figure as mpl_figure
 from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid, save_image
 from fastcore.basics import store_attr
-from fastai.torch_core import Module
+from fastai.torch_core import Module, rank_distrib
 from fastai.callback.core import Callback
 from .data import digits, to_unit_range, toy_centres, toy_sd
 
@@ -296,8 +296,9 @@ class SaveSamples(Callback):
         if fake.ndim==2 and fake.shape[1]==2: return save_scatter(fake, fname, real=self.real, centres=self.centres, title=Path(fname).stem)
         raise ValueError(f"can only save images (n,C,H,W) or 2-D points (n,2), the generator returned {tuple(fake.shape)}")
 
-    def save(self)->Path:
-        "Write `samples_epoch{k}.png` for the current epoch now."
+    def save(self)->Path|None:
+        "Write `samples_epoch{k}.png` for the current epoch now (in rank 0 only, in a distributed fit)."
+        if rank_distrib(): return None
         self.fnames.append(self.write(self.folder/f'samples_epoch{self.epoch}.png'))
         return self.fnames[-1]
 

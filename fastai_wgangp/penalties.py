@@ -34,7 +34,7 @@ def interpolate(real:Tensor, # real batch, (bs, ...)
     "Points αx + (1−α)G(z) on the segments between paired real and fake samples."
     check_pair(real, fake)
     bs,shape = real.shape[0],(real.shape[0],)+(1,)*(real.ndim-1)
-    if alpha is None: alpha = torch.rand(shape, device=real.device, dtype=real.dtype)
+    if alpha is None: alpha = rand_per_sample(shape, device=real.device, dtype=real.dtype)
     elif alpha.numel()!=bs or alpha.shape not in ((bs,), shape):
         raise ValueError(f"alpha must hold one weight per sample, shape ({bs},) or {shape}; got {tuple(alpha.shape)}")
     alpha = alpha.to(real).reshape(shape)
@@ -148,9 +148,9 @@ def dragan_penalty(critic:Callable, # maps a batch to scores
                   )->Tensor:
     "Unweighted DRAGAN penalty E[(‖∇D(x̂)‖ − k)²] on points between real samples and their perturbations."
     check_reduction(reduction)
-    if noise is None: noise = torch.rand_like(real)
+    if noise is None: noise = rand_per_sample(real.shape, device=real.device, dtype=real.dtype)
     elif noise.shape!=real.shape: raise ValueError(f"noise must have the real batch's shape {tuple(real.shape)}, got {tuple(noise.shape)}")
-    perturbed = real + c*real.detach().std()*noise
+    perturbed = real + c*gather_batch(real.detach()).std()*noise   # the global batch's spread
     norm = _interpolate_norm(critic, real, perturbed, alpha, scaler, eps, stats)
     return reduce_loss((norm-k).pow(2), reduction)
 
@@ -167,7 +167,7 @@ def max_gradient_penalty(critic:Callable, # maps a batch to scores
                         )->Tensor:
     "Unweighted (max_i ‖∇D(x̂_i)‖/target − 1)² over the interpolates of the batch."
     norm = _interpolate_norm(critic, real, fake, alpha, scaler, eps, stats)
-    return norm_penalty(norm.max(), target, one_sided)
+    return norm_penalty(gather_batch(norm).max(), target, one_sided)
 
 # %% ../nbs/01_penalties.ipynb #23c0fb30
 def drift_penalty(real_pred:Tensor, # critic scores of the real batch
