@@ -10,7 +10,7 @@ __all__ = []
 # %% ../nbs/99_all.ipynb #7d700f1e
 import fastai.vision.gan
 from fastai.vision.gan import *
-from . import core, penalties, losses, gan, checkpoint, data, models, metrics, distributed
+from . import core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images
 from .core import *
 from .penalties import *
 from .losses import *
@@ -20,7 +20,8 @@ from .data import *
 from .models import *
 from .metrics import *
 from .distributed import *
+from .images import *
 
 # %% ../nbs/99_all.ipynb #7d0d29be
-_modules = (fastai.vision.gan, core, penalties, losses, gan, checkpoint, data, models, metrics, distributed)
+_modules = (fastai.vision.gan, core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images)
 __all__ = sorted({n for m in _modules for n in m.__all__})

@@ -10,19 +10,20 @@ import argparse, math, os, shlex, signal, sys, tempfile, threading, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'DEFAULT_BS', 'default_budget', 'OptionError', 'check_options',
-           'OneLineParser', 'parser', 'resume_command', 'main']
+__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'IMAGE_SIZES', 'DEFAULT_BS', 'default_budget', 'OptionError', 'is_folder',
+           'check_options', 'OneLineParser', 'parser', 'resume_command', 'main']
 
 # %% ../nbs/09_cli.ipynb #1215e398
 TOY = ('gaussians8', 'gaussians25', 'swissroll')
 DATASETS = ('digits',) + TOY
 LOSSES = ('wgan-gp', 'wgan-lp', 'wgan-clip', 'hinge-r1', 'nonsaturating-r1', 'least-squares', 'relativistic')
 N_TRAIN = dict(digits=1797, gaussians8=100_000, gaussians25=100_000, swissroll=100_000) # real samples each data set trains on
+IMAGE_SIZES = (8, 16, 32, 64, 128, 256) # sides a folder's images can be trained at (the models double the resolution per layer)
 DEFAULT_BS = dict(digits=64, gaussians8=256, gaussians25=256, swissroll=256) # batch size when --bs is not given
 
 def default_budget(data:str)->float:
     "Training seconds of a run with neither `--epochs` nor `--budget`."
-    return 150. if data=='digits' else 240.
+    return 150. if data=='digits' else 240. if data in TOY else 600.
 
 class OptionError(ValueError):
     "A bad option value, named in the message: the command answers it with one line and exit status 2."
@@ -30,7 +31,11 @@ class OptionError(ValueError):
 def _whole(v): return isinstance(v, int) and not isinstance(v, bool)
 
 # %% ../nbs/09_cli.ipynb #745e143a
-def check_options(data:str='digits', # one of `DATASETS`
+def is_folder(data:str)->bool:
+    "Whether `data` names a folder of images rather than a built-in data set."
+    return data not in DATASETS
+
+def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
                   loss:str='wgan-gp', # one of `LOSSES`
                   epochs:int|None=None, # epochs to train: at least 1
                   budget:float|None=None, # seconds of training: above 0
@@ -38,17 +43,26 @@ def check_options(data:str='digits', # one of `DATASETS`
                   seed:int=0, # from 0 to 2**32-1
                   bs:int|None=None, # batch size: from 1 to the size of the training set
                   world:int=1, # processes the run trains on: the batch must split evenly between them
+                  size:int|None=None, # side of the training images, for a folder: one of `IMAGE_SIZES`
+                  channels:int|None=None, # 1 or 3, for a folder
+                  workers:int=0, # decoding processes, for a folder: at least 0
                  )->Path:
     "Refuse a bad option value with an `OptionError` that names the option; create the output folder and return it."
-    if data not in DATASETS: raise OptionError(f"--data {data!r} is not one of the data sets {', '.join(DATASETS)}")
+    if is_folder(data):
+        if not Path(data).is_dir(): raise OptionError(f"--data {data!r} is neither a built-in data set ({', '.join(DATASETS)}) nor a folder")
+        if size is not None and size not in IMAGE_SIZES: raise OptionError(f"--size must be one of {', '.join(map(str, IMAGE_SIZES))}, got {size!r}")
+        if channels is not None and channels not in (1, 3): raise OptionError(f"--channels must be 1 (grayscale) or 3 (RGB), got {channels!r}")
+        if not (_whole(workers) and workers>=0): raise OptionError(f"--workers must be a whole number of at least 0, got {workers!r}")
+    elif size is not None or channels is not None:
+        raise OptionError(f"--size and --channels are for a folder of images; {data} has its own ({'16×16 grayscale' if data=='digits' else '2-D points'})")
     if loss not in LOSSES: raise OptionError(f"--loss {loss!r} is not one of the losses {', '.join(LOSSES)}")
     if epochs is not None and not (_whole(epochs) and epochs>=1): raise OptionError(f"--epochs must be a whole number of at least 1, got {epochs!r}")
     if budget is not None and not (isinstance(budget, (int, float)) and not isinstance(budget, bool) and math.isfinite(budget) and budget>0):
         raise OptionError(f"--budget must be a number of seconds above 0, got {budget!r}")
     if not (_whole(seed) and 0<=seed<2**32): raise OptionError(f"--seed must be a whole number from 0 to 2**32-1, got {seed!r}")
     if bs is not None and not (_whole(bs) and bs>=1): raise OptionError(f"--bs must be a whole number of at least 1, got {bs!r}")
-    if bs is not None and bs>N_TRAIN[data]: raise OptionError(f"--bs {bs} is larger than the {N_TRAIN[data]:,} training samples of {data}")
-    if world>1 and (b:=bs or DEFAULT_BS[data]) % world:
+    if bs is not None and not is_folder(data) and bs>N_TRAIN[data]: raise OptionError(f"--bs {bs} is larger than the {N_TRAIN[data]:,} training samples of {data}")
+    if world>1 and (b:=bs or DEFAULT_BS.get(data, 64)) % world:
         raise OptionError(f"--bs {b} cannot be split evenly between {world} processes: use a multiple of {world}")
     out = Path(out)
     if out.exists() and not out.is_dir(): raise OptionError(f"--out {out} is a file, not a folder")
@@ -69,14 +83,18 @@ def parser()->OneLineParser:
         "Train a GAN on built-in data. Writes samples.png, samples.npy, losses.png, metrics.json and weights.pth to --out, "
         "sample pictures during training to OUT/epochs and checkpoints to OUT/models. Ctrl-C (or SIGTERM) stops at the end "
         "of the current batch with a checkpoint, and --resume continues from it exactly."))
-    p.add_argument('--data', default='digits', choices=DATASETS, help='data set (default: %(default)s)')
+    p.add_argument('--data', default='digits', metavar='|'.join(DATASETS)+'|FOLDER',
+                   help='a built-in data set, or a folder of images (searched recursively) (default: %(default)s)')
     p.add_argument('--loss', default='wgan-gp', choices=LOSSES, help='loss and penalty (default: %(default)s)')
     p.add_argument('--epochs', type=int, help='epochs to train (default: until the budget runs out)')
     p.add_argument('--budget', type=float, metavar='SECONDS',
-                   help='seconds of training, counted over resumed parts too (default: 150 for digits, 240 for the toy sets, when --epochs is not given)')
+                   help='seconds of training, counted over resumed parts too (default: 150 for digits, 240 for the toy sets, 600 for a folder, when --epochs is not given)')
     p.add_argument('--out', default='fastai-wgangp-out', metavar='FOLDER', help='output folder (default: %(default)s)')
     p.add_argument('--seed', type=int, default=0, help='random seed (default: %(default)s)')
     p.add_argument('--bs', type=int, help='batch size (default: 64 for digits, 256 for the toy sets); on several processes, the global batch, split evenly')
+    p.add_argument('--size', type=int, help='for a folder: side of the square training images, one of %s (default: 64)' % ', '.join(map(str, IMAGE_SIZES)))
+    p.add_argument('--channels', type=int, help='for a folder: 3 (RGB) or 1 (grayscale) (default: 3)')
+    p.add_argument('--workers', type=int, default=0, help='for a folder: processes decoding the images (default: %(default)s)')
     p.add_argument('--resume', action='store_true', help="continue the run in --out from its last checkpoint, or start it if it has none")
     p.add_argument('--quiet', action='store_true', help='print only the final metrics')
     return p
@@ -99,14 +117,14 @@ def main(argv:list|None=None, # the command's arguments; `sys.argv[1:]` if None
     p = parser()
     if rank: p.exit = lambda status=0, message=None: sys.exit(status)
     a = p.parse_args(argv)
-    try: check_options(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.bs, world)
+    try: check_options(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.bs, world, a.size, a.channels, a.workers)
     except OptionError as e: p.error(str(e))
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)   # as Ctrl-C outside training
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)   # on fastai's import
             from fastai_wgangp import job
-        m = job.train(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.resume, a.bs, quiet=a.quiet)
+        m = job.train(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.resume, a.bs, quiet=a.quiet, size=a.size, channels=a.channels, workers=a.workers)
     except OptionError as e: p.error(str(e))
     except KeyboardInterrupt as e:
         what = str(e) if getattr(e, 'checkpoint', None) else f"interrupted; the last checkpoint is in {Path(a.out)/'models'}"

@@ -20,26 +20,35 @@ from .data import *
 from .models import *
 from .metrics import *
 from .distributed import *
+from .images import *
 
 # %% auto #0
-__all__ = ['HQ_SD', 'NOTES', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR',
-           'StepCounter', 'Interrupted', 'StopOnSignal', 'generate', 'quality', 'summary', 'JobProgress',
+__all__ = ['HQ_SD', 'NOTES', 'FOLDER_NOTES', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run', 'TimeBudget',
+           'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal', 'generate', 'quality', 'summary', 'JobProgress',
            'CheckpointEachEpoch', 'train']
 
 # %% ../nbs/09_job.ipynb #1eee8b56
-def make_data(data:str, # one of `DATASETS`
+def make_data(data:str, # one of `DATASETS`, or a folder of images
               seed:int=0, # seed of the data, split, shuffling and noise
               bs:int|None=None, # batch size; the setting's default if None
               n_toy:int|None=None, # points drawn for a toy set (default: `N_TRAIN`)
+              size:int|None=None, # for a folder: side of the training images (default 64)
+              channels:int|None=None, # for a folder: 3 (RGB, the default) or 1
+              workers:int=0, # for a folder: decoding processes
              )->DataLoaders:
-    "DataLoaders for `data`: digits at 16×16 in [−1, 1], or a toy set in the paper's coordinates."
-    if data not in DATASETS: raise ValueError(f"unknown data {data!r}: use one of {DATASETS}")
+    "DataLoaders for `data`: digits at 16×16 in [−1, 1], a toy set in the paper's coordinates, or a folder's images in [−1, 1]."
+    if is_folder(data):
+        if not Path(data).is_dir(): raise ValueError(f"unknown data {data!r}: use one of {DATASETS} or a folder of images")
+        return image_gan_dls(data, size or 64, channels or 3, bs or 64, noise_size=100, num_workers=workers, seed=seed)
     if data=='digits': return gan_dls(digits(16)[0], noise_size=64, bs=bs or DEFAULT_BS[data], seed=seed)
     return gan_dls(toy_data(data, n_toy or N_TRAIN[data], seed=seed), noise_size=2, bs=bs or DEFAULT_BS[data], seed=seed)
 
-def make_nets(data:str, # one of `DATASETS`
+def make_nets(data:str, # one of `DATASETS`, or a folder of images
+              size:int|None=None, # for a folder: side of the images (default 64)
+              channels:int|None=None, # for a folder: 3 or 1 (default 3)
              )->tuple:
     "A fresh generator and critic for `data`."
+    if is_folder(data): return image_nets(size or 64, channels or 3, noise_size=100)
     if data=='digits': return dcgan_generator(16, 1, noise_size=64, n_features=32), dcgan_critic(16, 1, n_features=32)
     return toy_generator(2, 2, width=128), toy_critic(2, width=128)
 
@@ -49,13 +58,15 @@ def make_learner(data:str, # one of `DATASETS`
                  dls:DataLoaders|None=None, # defaults to `make_data(data, seed)`
                  seed:int=0, # seed of the data and the initialisation
                  path:str|Path='.', # the learner's path (checkpoints go to `path/models`)
+                 size:int|None=None, # for a folder: side of the images
+                 channels:int|None=None, # for a folder: 3 or 1
                  **kwargs # passed to the learner's constructor
                 )->Learner:
-    "A GAN learner for `data` trained with `loss`."
+    "A GAN learner for `data` trained with `loss`; a folder of images trains with the digits' recipe."
     if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}: use one of {LOSSES}")
-    dls = ifnone(dls, make_data(data, seed))
+    if dls is None: dls = make_data(data, seed, size=size, channels=channels)
     set_seed(seed)
-    gen,crit = make_nets(data)
+    gen,crit = make_nets(data, size, channels)
     toy = data in TOY
     kw = dict(path=path, lr=1e-3 if toy else 1e-4, opt_func=partial(Adam, mom=.5 if toy else 0., sqr_mom=.9, eps=1e-8, wd=0.)) | kwargs
     gp_weight = .1 if toy else 10.
@@ -159,7 +170,7 @@ def generate(learn:Learner, # a GAN learner
             )->Tensor:
     "`n` samples of the generator in eval mode, on the CPU; images in [0, 1]."
     dl,gen = learn.dls.train,learn.model.generator
-    noise = dl.noise(n, torch.Generator().manual_seed(seed)).as_subclass(Tensor).to(next(gen.parameters()).device)
+    noise = torch.randn((n, *dl.noise_shape), generator=torch.Generator().manual_seed(seed)).to(next(gen.parameters()).device)
     was = gen.training; gen.eval()
     with torch.no_grad(): x = torch.cat([gen(b) for b in noise.split(500)]).cpu()
     gen.train(was)
@@ -168,10 +179,14 @@ def generate(learn:Learner, # a GAN learner
 # %% ../nbs/09_job.ipynb #5327f099
 HQ_SD = 3 # a toy sample is of high quality within this many standard deviations of a mixture centre
 
-def quality(data:str, # one of `DATASETS`
+def quality(data:str, # one of `DATASETS`, or a folder of images
             samples:Tensor, # from `generate`
+            real:Tensor|None=None, # for a folder: real images in [−1, 1] (see `real_images`)
            )->dict:
-    "Mode coverage for the Gaussian mixtures; for digits the Fréchet distance in the digits classifier's features, its real-vs-real floor, and the classes present."
+    "Mode coverage for the Gaussian mixtures; for digits the Fréchet distance in the digits classifier's features, its real-vs-real floor, and the classes present; for a folder the Fréchet distance of 8×8 thumbnails."
+    if is_folder(data):
+        f,r = thumbnail_features(samples*2-1),thumbnail_features(real)
+        return dict(fd=frechet_distance(f, r), fd_real_floor=frechet_distance(r[::2], r[1::2]), fd_features='8×8 thumbnails', n_real=len(r))
     if data in ('gaussians8', 'gaussians25'): return dict(toy_mode_coverage(samples, data, HQ_SD), hq_sd=HQ_SD)
     if data=='digits':
         imgs = samples*2-1
@@ -193,8 +208,19 @@ NOTES = dict(
     train_seconds="seconds of training, over every resumed part of the run, without start-up and the writing of outputs",
     steps="optimizer steps of each network",
     last_epoch="the progress table's last row: means over the last whole epoch's training steps",
+    size="side of the training images (a folder of images)",
+    channels="channels of the training images: 3 RGB, 1 grayscale",
+    samples_npy="samples.npy holds the generated images as uint8, N×C×H×W, 0–255 (a folder of images)",
     batch_norm=("where the generator's batch norm takes its statistics in a run on several processes: the global batch on GPUs (SyncBatchNorm), "
                 "each process's slice on CPU processes, where PyTorch's SyncBatchNorm cannot run (then the run is not the same as a one-process run)"),
+)
+
+FOLDER_NOTES = dict(
+    fd=("Fréchet distance between the generated images and n_real real ones, each shrunk to 8×8 pixels per channel (colour, layout, coarse "
+        "shape; no classifier is bundled for your images): compare it between runs on the same folder; lower is better"),
+    fd_real_floor="the same distance between two halves of the n_real real images: about what a generator that reproduced the data would score",
+    fd_features="the feature space of fd",
+    n_real="real images the distance is measured against",
 )
 
 def summary(m:dict, # the metrics `train` returns
@@ -203,8 +229,10 @@ def summary(m:dict, # the metrics `train` returns
     ep = f"{m['epochs']:,} epoch{'s'*(m['epochs']!=1)}" + (f" and {m['partial_epoch_batches']} batches" if m['partial_epoch_batches'] else '')
     on = f" on {m['world_size']} processes" if m.get('world_size', 1)>1 else ''
     res = [f"trained {m['train_seconds']:.0f} s{on}: {ep}, {m['steps']['generator']:,} generator and {m['steps']['critic']:,} critic steps"]
-    if 'fd' in m: res.append(f"FD {m['fd']:.2f} (real-vs-real {m['fd_real_floor']:.2f}; lower is better); "
-                             f"{m['classes_present']} of 10 digit classes among {m['n_samples']:,} samples")
+    if 'classes_present' in m: res.append(f"FD {m['fd']:.2f} (real-vs-real {m['fd_real_floor']:.2f}; lower is better); "
+                                          f"{m['classes_present']} of 10 digit classes among {m['n_samples']:,} samples")
+    elif 'fd' in m: res.append(f"FD {m['fd']:.2f} of {m['n_samples']:,} samples in {m['fd_features']} (two halves of the real images: "
+                               f"{m['fd_real_floor']:.2f}; lower is better)")
     if 'hq' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered; {m['hq']:.1%} of {m['n_samples']:,} samples "
                              f"within {m['hq_sd']} sd of a mode (higher is better)")
     if not {'fd', 'hq'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
@@ -285,7 +313,7 @@ class CheckpointEachEpoch(Callback):
         if self.trained: self._save()
 
 # %% ../nbs/09_job.ipynb #64b7be84
-def train(data:str='digits', # one of `DATASETS`
+def train(data:str='digits', # one of `DATASETS`, or a folder of images
           loss:str='wgan-gp', # one of `LOSSES`
           epochs:int|None=None, # epochs to train; None: until the budget runs out
           budget:float|None=None, # seconds of training, counted over resumed parts too; None with no `epochs`: `default_budget(data)`
@@ -296,17 +324,22 @@ def train(data:str='digits', # one of `DATASETS`
           n_samples:int=2500, # samples written to samples.npy and evaluated
           quiet:bool=False, # no header, progress bar or table
           cbs:list|None=None, # more callbacks for the fit
+          size:int|None=None, # for a folder: side of the training images (default 64)
+          channels:int|None=None, # for a folder: 3 (RGB, the default) or 1
+          workers:int=0, # for a folder: decoding processes
          )->dict:
     "Train, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics (None in processes other than rank 0)."
     # launched on several processes (torchrun, accelerate launch): fastai's `distrib_ctx`, `bs` is the global batch, rank 0 writes
     world,rank = max(num_distrib(), 1),rank_distrib()
-    out = check_options(data, loss, epochs, budget, out, seed, bs, world)
+    out = check_options(data, loss, epochs, budget, out, seed, bs, world, size, channels, workers)
+    folder = is_folder(data)
+    if folder: data,size,channels = str(Path(data).resolve()),size or 64,channels or 3
     if epochs is None and budget is None: budget = default_budget(data)
     say = noop if quiet or rank else partial(print, flush=True)
-    bs = bs or DEFAULT_BS[data]
-    dls = make_data(data, seed, bs//world)
-    learn = make_learner(data, loss, dls, seed=seed, path=out)
-    meta = run_meta(learn, data=data, loss=loss, bs=bs, seed=seed)
+    bs = bs or DEFAULT_BS.get(data, 64)
+    dls = make_data(data, seed, bs//world, size=size, channels=channels, workers=workers)
+    learn = make_learner(data, loss, dls, seed=seed, path=out, size=size, channels=channels)
+    meta = run_meta(learn, data=data, loss=loss, bs=bs, seed=seed, **(dict(size=size, channels=channels) if folder else {}))
     ckpt,start,done = out/learn.model_dir/'checkpoint.pth',0,dict(train_seconds=0., steps=None)
     if resume and ckpt.exists():
         try: saved = checkpoint_meta(ckpt)
@@ -344,7 +377,7 @@ def train(data:str='digits', # one of `DATASETS`
     pos = checkpoint_meta(ckpt) if ckpt.exists() else dict(epoch=0, batches=0)
     if stopper.signum is not None: raise Interrupted(stopper.signum, f"in epoch {pos['epoch']} after {pos['batches']} batches", ckpt)
     x = generate(learn, n_samples, seed)
-    np.save(out/'samples.npy', x.numpy())
+    np.save(out/'samples.npy', (x*255).round().to(torch.uint8).numpy() if folder else x.numpy())
     if x.ndim==4: save_grid(x[:64]*2-1, out/'samples.png', min_size=512)
     else: save_scatter(x, out/'samples.png', real=learn.dls.train.dataset[:n_samples], centres=toy_centres(data) if mixture else None,
                        title=f'{data}, {loss}: {n_samples:,} samples')
@@ -353,9 +386,11 @@ def train(data:str='digits', # one of `DATASETS`
     rec = learn.recorder
     last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None} if rec.values else {}
     m = dict(data=data, loss=loss, seed=seed, bs=bs, world_size=world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
-             train_seconds=round(train_seconds, 2), steps=counter.steps, n_samples=n_samples, **quality(data, x), last_epoch=last, out=str(out))
+             train_seconds=round(train_seconds, 2), steps=counter.steps, n_samples=n_samples,
+             **(dict(size=size, channels=channels, samples_npy='uint8') if folder else {}),
+             **quality(data, x, real_images(learn.dls, n_samples) if folder else None), last_epoch=last, out=str(out))
     if world>1 and batchnorm_layers(learn.model):
         m['batch_norm'] = 'global batch (SyncBatchNorm)' if cuda else 'per process'
-    m['notes'] = {k:v for k,v in NOTES.items() if k in m}
+    m['notes'] = {k:v for k,v in (NOTES | (FOLDER_NOTES if folder else {})).items() if k in m}
     (out/'metrics.json').write_text(json.dumps(m, indent=2))
     return m

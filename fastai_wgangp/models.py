@@ -15,7 +15,7 @@ from fastai.layers import ConvLayer, Flatten, init_default
 from .gan import gp_critic, CRITIC_NORMS
 
 # %% auto #0
-__all__ = ['toy_generator', 'toy_critic', 'NoiseMap', 'dcgan_generator', 'dcgan_critic']
+__all__ = ['IMAGE_FEATURES', 'toy_generator', 'toy_critic', 'NoiseMap', 'dcgan_generator', 'dcgan_critic', 'image_nets']
 
 # %% ../nbs/06_models.ipynb #6bc92734
 def _check_pos(**kw):
@@ -81,3 +81,15 @@ def dcgan_critic(in_size:int, # side of the input images: 8, 16, 32, ...
     "DCGAN-style critic without batch statistics, from images to scores (bs,1): `gp_critic` with these defaults."
     _check_size(in_size, 'in_size'); _check_pos(n_channels=n_channels, n_features=n_features)
     return gp_critic(in_size, n_channels, n_features=n_features, norm=norm)
+
+# %% ../nbs/06_models.ipynb #1a1c61c8
+IMAGE_FEATURES = {8: 32, 16: 32, 32: 64, 64: 64, 128: 32, 256: 16} # image side: `n_features` of generator and critic
+
+def image_nets(size:int, # side of the square images, a key of `IMAGE_FEATURES`
+               n_channels:int=3, # 1 (grayscale) or 3 (RGB)
+               noise_size:int=100, # size of the generator's input noise
+              )->tuple[nn.Module,nn.Module]:
+    "A DCGAN-style generator and a GP-safe critic for `n_channels`×`size`×`size` images, with the feature width of `IMAGE_FEATURES`."
+    if size not in IMAGE_FEATURES: raise ValueError(f"size must be one of {tuple(IMAGE_FEATURES)}, got {size!r}")
+    nf = IMAGE_FEATURES[size]
+    return dcgan_generator(size, n_channels, noise_size, n_features=nf), dcgan_critic(size, n_channels, n_features=nf)
