@@ -47,12 +47,13 @@ class GANNoise(ItemTransform):
         self.noise_shape = (noise_size,) if isinstance(noise_size, int) else tuple(noise_size)
         self.gen = make_generator(seed)
 
-    def encodes(self, b):
+    # the return annotation keeps fastai from casting the noise to the type of the batch's first element (TensorImage)
+    def encodes(self, b)->tuple:
         x = b[0]
         z = torch.randn((x.shape[0], *self.noise_shape), generator=self.gen)
         return InvisibleTensor(z.to(x.device)), x
 
-    def decodes(self, b): return b
+    def decodes(self, b)->tuple: return b
 
 # %% ../nbs/13_images.ipynb #cf6b9901
 def image_gan_dls(path:str|Path, # a folder of images (its subfolders are searched too)
@@ -86,6 +87,8 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
         tfm = GANNoise(noise_size, _draw_seed(g))
         dl.noise_gen,dl.noise_shape = tfm.gen,tfm.noise_shape   # loader attributes: `save_checkpoint` keeps the stream's state
         dl.after_batch.add(tfm)
+        # the batch types fastai keeps for decoding (`show_batch`), now with the noise in front
+        dl._types = {tuple: [InvisibleTensor, *dl._types[tuple]]}
     return dls
 
 # %% ../nbs/13_images.ipynb #5eb1ba4b
