@@ -11,7 +11,6 @@ import numpy as np
 from fastai.vision.all import *
 from fastai.vision.gan import *
 from .gan import *
-from .core import global_batch
 
 # %% auto #0
 __all__ = ['rng_states', 'set_rng_states', 'gan_state', 'EpochStart', 'atomic_save', 'checkpoint_meta', 'ResumeGAN']
@@ -66,11 +65,7 @@ def gan_state(learn:Learner)->dict:
 
 def _stats_state(stats):
     "Each statistic's running total and count; with several processes, the mean over them (a process's share), so any number of processes resumes it."
-    t = torch.tensor([[float(m.total), float(m.count)] for m in stats], dtype=torch.float64).reshape(-1, 2)
-    if global_batch.distributed and len(stats):
-        dev = torch.device('cuda', torch.cuda.current_device()) if torch.distributed.get_backend()=='nccl' else torch.device('cpu')
-        t = t.to(dev); torch.distributed.all_reduce(t); t = (t/global_batch.world).cpu()
-    return {m.name: dict(total=tot.float(), count=cnt.item() if cnt!=int(cnt) else int(cnt)) for m,(tot,cnt) in zip(stats, t)}
+    return {m.name: dict(total=tot.float(), count=cnt.item() if cnt!=int(cnt) else int(cnt)) for m,(tot,cnt) in zip(stats, stat_shares(stats))}
 
 def _set_gan_state(learn, s):
     "Put back the mode and smoothed losses (at the start of a fit)."

@@ -11,8 +11,8 @@ import torch, torch.distributed as dist
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['global_batch', 'REDUCTIONS', 'GlobalBatch', 'rand_per_sample', 'gather_batch', 'batch_mean', 'check_reduction',
-           'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
+__all__ = ['global_batch', 'REDUCTIONS', 'GlobalBatch', 'rand_per_sample', 'comm_device', 'gather_batch', 'batch_mean',
+           'check_reduction', 'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
 
 # %% ../nbs/00_core.ipynb #ce6de5fe
 class GlobalBatch:
@@ -64,6 +64,10 @@ class _GatherBatch(torch.autograd.Function):
         grad = grad.contiguous().clone()
         dist.all_reduce(grad)   # every process's loss depends on every slice
         return grad[ctx.rank*ctx.bs:(ctx.rank+1)*ctx.bs]
+
+def comm_device()->torch.device:
+    "The device the process group's collective calls take tensors on: the current GPU for nccl, the CPU otherwise."
+    return torch.device('cuda', torch.cuda.current_device()) if dist.get_backend()=='nccl' else torch.device('cpu')
 
 def gather_batch(x:Tensor, # this process's values, batch first
                 )->Tensor:

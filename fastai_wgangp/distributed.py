@@ -72,11 +72,9 @@ class SafeDistributedDL(DistributedDL):
         return super().get_idxs()
 
 # %% ../nbs/12_distributed.ipynb #1f030698
-def _comm_device(): return torch.device('cuda', torch.cuda.current_device()) if dist.get_backend()=='nccl' else torch.device('cpu')
-
 def _live(model): return [p for p in model.parameters() if p.requires_grad and p.grad is not None]
 
-def _sync_bn_layers(model): return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and not isinstance(m, nn.SyncBatchNorm)]
+def _sync_bn_layers(model): return [n for n in batchnorm_layers(model) if not isinstance(model.get_submodule(n), nn.SyncBatchNorm)]
 
 # %% ../nbs/12_distributed.ipynb #cc677215
 class GANDistributedTrainer(DistributedTrainer):
@@ -135,11 +133,9 @@ class GANDistributedTrainer(DistributedTrainer):
         "The epoch's statistics of every process, in the progress table (before the recorder reads them)."
         stats = list(getattr(getattr(self.learn, 'gan_trainer', None), 'stats', []))
         if not stats: return
-        t = torch.tensor([[float(s.total), float(s.count)] for s in stats], device=self.accelerator.device)
         # the mean over the processes of each total and count (a process's share): their ratio is the global mean, and
         # a checkpoint taken now or later in the epoch (see `save_checkpoint`) averages them again to the same values
-        t = self.accelerator.reduce(t, 'mean')
-        for s,(total,count) in zip(stats, t.tolist()): s.total,s.count = total,count
+        for s,(total,count) in zip(stats, stat_shares(stats).tolist()): s.total,s.count = total,count
 
     def after_fit(self):
         "Put the loaders back (their random streams where the fit left them) and the process back to a whole batch."
@@ -174,7 +170,7 @@ def any_process(flag:bool, # this process's answer
                )->bool:
     "True in every process if `flag` is true in any of them (`flag` itself in one process)."
     if not global_batch.distributed: return bool(flag)
-    t = torch.tensor([float(flag)], device=_comm_device())
+    t = torch.tensor([float(flag)], device=comm_device())
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return bool(t.item())
 
@@ -182,6 +178,6 @@ def rank0_value(x:float, # this process's value
                )->float:
     "Rank 0's `x` in every process (`x` itself in one process), so that every process takes the same decision."
     if not global_batch.distributed: return x
-    t = torch.tensor([float(x)], dtype=torch.float64, device=_comm_device())
+    t = torch.tensor([float(x)], dtype=torch.float64, device=comm_device())
     dist.broadcast(t, 0)
     return t.item()

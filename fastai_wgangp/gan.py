@@ -14,9 +14,9 @@ from .penalties import *
 from .losses import *
 
 # %% auto #0
-__all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'TrainStat', 'real_score_sign', 'GPCriticLoss',
-           'batchnorm_layers', 'floats_in_place', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty',
-           'critic_norm', 'gp_critic']
+__all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'TrainStat', 'stat_shares', 'real_score_sign',
+           'GPCriticLoss', 'batchnorm_layers', 'floats_in_place', 'WGANGPTrainer', 'use_gradient_penalty',
+           'GradientPenalty', 'critic_norm', 'gp_critic']
 
 # %% ../nbs/03_gan.ipynb #0e83ee7d
 _penalty_names = {gradient_penalty:'gp', r1_penalty:'r1', r2_penalty:'r2', dragan_penalty:'dragan',
@@ -63,6 +63,14 @@ class TrainStat(Metric):
     def value(self): return self.total/self.count if self.count else None
     @property
     def name(self): return self._name
+
+def stat_shares(stats:list, # `TrainStat`s
+               )->Tensor:
+    "Each statistic's running total and count, (n,2) float64 on the CPU; in a distributed fit their mean over the processes (a process's share), the same in every process."
+    t = torch.tensor([[float(m.total), float(m.count)] for m in stats], dtype=torch.float64).reshape(-1, 2)
+    if global_batch.distributed and len(stats):
+        t = t.to(comm_device()); torch.distributed.all_reduce(t); t = (t/global_batch.world).cpu()
+    return t
 
 # %% ../nbs/03_gan.ipynb #b28580bc
 def real_score_sign(crit_loss_func:Callable, # critic loss `(real_pred, fake_pred)`
