@@ -17,10 +17,10 @@ from fastai.vision.gan import *
 from .cli import OneLineParser, OptionError, TOY, is_folder
 from .metrics import save_grid, save_scatter
 from .data import toy_centres
-from .job import make_nets, generate
+from .job import make_nets, generate, generate_from
 
 # %% auto #0
-__all__ = ['save_samples', 'slerp', 'latent_walk', 'load_run', 'sample_parser', 'main']
+__all__ = ['save_samples', 'slerp', 'walk_noise', 'latent_walk', 'load_run', 'sample_parser', 'main']
 
 # %% ../nbs/14_sample.ipynb #75f41468
 @patch
@@ -68,25 +68,24 @@ def slerp(a:Tensor, # start points (n,...)
     wb = torch.where(so>1e-6, torch.sin(t*omega)/so.clamp_min(1e-12), torch.full_like(so, t))
     return (wa*fa + wb*fb).reshape(a.shape).to(a.dtype)
 
+def walk_noise(noise_shape:tuple, # shape of one sample's noise
+               rows:int=4, # walks
+               steps:int=8, # points per walk, both ends included
+               seed:int=0, # seed of the walks' ends
+              )->Tensor:
+    "Generator inputs of `rows` walks of `steps` points each, by `slerp` between pairs of standard normal noise vectors: (rows·steps, *noise_shape), walk by walk."
+    if rows<1 or steps<2: raise ValueError(f"need rows >= 1 and steps >= 2, got rows={rows}, steps={steps}")
+    g = torch.Generator().manual_seed(seed)
+    a,b = (torch.randn((rows, *noise_shape), generator=g) for _ in range(2))
+    return torch.stack([slerp(a, b, t) for t in torch.linspace(0, 1, steps).tolist()], 1).flatten(0, 1)
+
 def latent_walk(learn:Learner, # a GAN learner
                 rows:int=4, # walks, one per row
                 steps:int=8, # images per walk, both ends included
                 seed:int=0, # seed of the walks' ends
                )->Tensor:
     "`rows` walks of `steps` generated samples each, between pairs of noise vectors by `slerp`: (rows·steps, ...) in [0, 1] for images."
-    if rows<1 or steps<2: raise ValueError(f"need rows >= 1 and steps >= 2, got rows={rows}, steps={steps}")
-    dl,gen = learn.dls.train,learn.model.generator
-    g = torch.Generator().manual_seed(seed)
-    a,b = (torch.randn((rows, *dl.noise_shape), generator=g) for _ in range(2))
-    z = torch.stack([slerp(a, b, t) for t in torch.linspace(0, 1, steps).tolist()], 1).flatten(0, 1)
-    return _generate_from(gen, z)
-
-def _generate_from(gen, z):
-    was = gen.training; gen.eval()
-    try:
-        with torch.no_grad(): x = gen(z.to(next(gen.parameters()).device)).float().cpu()
-    finally: gen.train(was)
-    return ((x+1)/2).clamp(0, 1) if x.ndim==4 else x
+    return generate_from(learn.model.generator, walk_noise(learn.dls.train.noise_shape, rows, steps, seed))
 
 # %% ../nbs/14_sample.ipynb #e9c7eb60
 def load_run(run:str|Path, # a main-job output folder (`--out`)
@@ -127,12 +126,8 @@ def main(argv:list|None=None, # the arguments; `sys.argv[1:]` if None
     except OptionError as e: p.error(str(e))
     out = Path(a.out or Path(a.run)/'samples')
     shape = _noise_shape(gen)
-    x = _generate_from(gen, torch.randn((a.n, *shape), generator=torch.Generator().manual_seed(a.seed)))
+    x = generate_from(gen, torch.randn((a.n, *shape), generator=torch.Generator().manual_seed(a.seed)))
     files = save_samples(x, out)
-    if x.ndim==4:
-        g = torch.Generator().manual_seed(a.seed+1)
-        ends = [torch.randn((a.walk[0], *shape), generator=g) for _ in range(2)]
-        z = torch.stack([slerp(*ends, t) for t in torch.linspace(0, 1, a.walk[1]).tolist()], 1).flatten(0, 1)
-        files.append(save_grid(_generate_from(gen, z)*2-1, out/'walk.png', nrow=a.walk[1], min_size=512))
+    if x.ndim==4: files.append(save_grid(generate_from(gen, walk_noise(shape, *a.walk, a.seed+1))*2-1, out/'walk.png', nrow=a.walk[1], min_size=512))
     print(f"wrote {a.n} samples of {m['data']} ({len(files)} files) to {out}")
     return 0
