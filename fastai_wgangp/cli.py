@@ -10,8 +10,8 @@ import argparse, math, os, shlex, signal, sys, tempfile, threading, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'IMAGE_SIZES', 'DEFAULT_BS', 'default_budget', 'OptionError', 'is_folder',
-           'check_options', 'OneLineParser', 'parser', 'resume_command', 'main']
+__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'IMAGE_SIZES', 'DEFAULT_BS', 'FOLDER_DEFAULTS', 'default_bs', 'default_budget',
+           'OptionError', 'is_folder', 'check_options', 'OneLineParser', 'parser', 'resume_command', 'main']
 
 # %% ../nbs/09_cli.ipynb #1215e398
 TOY = ('gaussians8', 'gaussians25', 'swissroll')
@@ -20,6 +20,11 @@ LOSSES = ('wgan-gp', 'wgan-lp', 'wgan-clip', 'hinge-r1', 'nonsaturating-r1', 'le
 N_TRAIN = dict(digits=1797, gaussians8=100_000, gaussians25=100_000, swissroll=100_000) # real samples each data set trains on
 IMAGE_SIZES = (8, 16, 32, 64, 128, 256) # sides a folder's images can be trained at (the models double the resolution per layer)
 DEFAULT_BS = dict(digits=64, gaussians8=256, gaussians25=256, swissroll=256) # batch size when --bs is not given
+FOLDER_DEFAULTS = dict(size=64, channels=3, bs=64, noise_size=100) # a folder of images: --size, --channels, --bs and the generator's noise
+
+def default_bs(data:str)->int:
+    "The batch size of a run on `data` (a built-in data set or a folder) when --bs is not given."
+    return DEFAULT_BS.get(data, FOLDER_DEFAULTS['bs'])
 
 def default_budget(data:str)->float:
     "Training seconds of a run with neither `--epochs` nor `--budget`."
@@ -62,7 +67,7 @@ def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
     if not (_whole(seed) and 0<=seed<2**32): raise OptionError(f"--seed must be a whole number from 0 to 2**32-1, got {seed!r}")
     if bs is not None and not (_whole(bs) and bs>=1): raise OptionError(f"--bs must be a whole number of at least 1, got {bs!r}")
     if bs is not None and not is_folder(data) and bs>N_TRAIN[data]: raise OptionError(f"--bs {bs} is larger than the {N_TRAIN[data]:,} training samples of {data}")
-    if world>1 and (b:=bs or DEFAULT_BS.get(data, 64)) % world:
+    if world>1 and (b:=bs or default_bs(data)) % world:
         raise OptionError(f"--bs {b} cannot be split evenly between {world} processes: use a multiple of {world}")
     out = Path(out)
     if out.exists() and not out.is_dir(): raise OptionError(f"--out {out} is a file, not a folder")

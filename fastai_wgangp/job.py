@@ -39,7 +39,8 @@ def make_data(data:str, # one of `DATASETS`, or a folder of images
     "DataLoaders for `data`: digits at 16×16 in [−1, 1], a toy set in the paper's coordinates, or a folder's images in [−1, 1]."
     if is_folder(data):
         if not Path(data).is_dir(): raise ValueError(f"unknown data {data!r}: use one of {DATASETS} or a folder of images")
-        return image_gan_dls(data, size or 64, channels or 3, bs or 64, noise_size=100, num_workers=workers, seed=seed)
+        f = FOLDER_DEFAULTS
+        return image_gan_dls(data, size or f['size'], channels or f['channels'], bs or f['bs'], noise_size=f['noise_size'], num_workers=workers, seed=seed)
     if data=='digits': return gan_dls(digits(16)[0], noise_size=64, bs=bs or DEFAULT_BS[data], seed=seed)
     return gan_dls(toy_data(data, n_toy or N_TRAIN[data], seed=seed), noise_size=2, bs=bs or DEFAULT_BS[data], seed=seed)
 
@@ -48,7 +49,8 @@ def make_nets(data:str, # one of `DATASETS`, or a folder of images
               channels:int|None=None, # for a folder: 3 or 1 (default 3)
              )->tuple:
     "A fresh generator and critic for `data`."
-    if is_folder(data): return image_nets(size or 64, channels or 3, noise_size=100)
+    f = FOLDER_DEFAULTS
+    if is_folder(data): return image_nets(size or f['size'], channels or f['channels'], noise_size=f['noise_size'])
     if data=='digits': return dcgan_generator(16, 1, noise_size=64, n_features=32), dcgan_critic(16, 1, n_features=32)
     return toy_generator(2, 2, width=128), toy_critic(2, width=128)
 
@@ -339,10 +341,10 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
     world,rank = max(num_distrib(), 1),rank_distrib()
     out = check_options(data, loss, epochs, budget, out, seed, bs, world, size, channels, workers)
     folder = is_folder(data)
-    if folder: data,size,channels = str(Path(data).resolve()),size or 64,channels or 3
+    if folder: data,size,channels = str(Path(data).resolve()),size or FOLDER_DEFAULTS['size'],channels or FOLDER_DEFAULTS['channels']
     if epochs is None and budget is None: budget = default_budget(data)
     say = noop if quiet or rank else partial(print, flush=True)
-    bs = bs or DEFAULT_BS.get(data, 64)
+    bs = bs or default_bs(data)
     dls = make_data(data, seed, bs//world, size=size, channels=channels, workers=workers)
     learn = make_learner(data, loss, dls, seed=seed, path=out, size=size, channels=channels)
     meta = run_meta(learn, data=data, loss=loss, bs=bs, seed=seed, **(dict(size=size, channels=channels) if folder else {}))
