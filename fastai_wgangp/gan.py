@@ -7,7 +7,9 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/gan.html.md"""
 # %% ../nbs/03_gan.ipynb #aff052bf
 from __future__ import annotations
 import inspect, warnings
+from contextlib import nullcontext
 from fastai.vision.all import *
+from fastai.callback.core import _inner_loop
 from fastai.vision.gan import *
 from .core import *
 from .penalties import *
@@ -15,13 +17,15 @@ from .losses import *
 
 # %% auto #0
 __all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'TrainStat', 'stat_shares', 'real_score_sign',
-           'GPCriticLoss', 'batchnorm_layers', 'floats_in_place', 'WGANGPTrainer', 'use_gradient_penalty',
-           'GradientPenalty', 'critic_norm', 'gp_critic']
+           'GPCriticLoss', 'batchnorm_layers', 'floats_in_place', 'InnerLoopEvents', 'WGANGPTrainer',
+           'use_gradient_penalty', 'GradientPenalty', 'critic_norm', 'gp_critic']
 
 # %% ../nbs/03_gan.ipynb #0e83ee7d
 _penalty_names = {gradient_penalty:'gp', r1_penalty:'r1', r2_penalty:'r2', dragan_penalty:'dragan',
                   max_gradient_penalty:'max_gp', drift_penalty:'drift'}
 CRITIC_STEP_ARGS = ('critic', 'real', 'fake', 'real_pred', 'fake_pred', 'scaler', 'stats')
+# penalties that differentiate the critic at a batch the step's own forward scores: that batch then requires grad
+_reuses_forward = {r1_penalty:'real', r2_penalty:'fake'}
 
 class Penalty:
     "A critic regulariser: `func` evaluated on every critic step, weighted by `weight`, logged as `name`."
@@ -38,6 +42,8 @@ class Penalty:
         if not self.args: raise ValueError(f"{getattr(func, '__name__', func)} takes none of the critic-step arguments {CRITIC_STEP_ARGS}")
         self.func,self.weight,self.kwargs = func,weight,kwargs
         self.name = name or _penalty_names.get(func) or getattr(func, '__name__', 'penalty').removesuffix('_penalty')
+        at = _reuses_forward.get(func)
+        self.grad_at = at if at is not None and f'{at}_pred' in self.args else None
 
     def __call__(self, **step): return self.func(**{a:step[a] for a in self.args}, **self.kwargs)
     def __repr__(self): return f"Penalty({self.name}, weight={self.weight:g}{''.join(f', {k}={v!r}' for k,v in self.kwargs.items())})"
@@ -90,27 +96,50 @@ class GPCriticLoss(GANLoss):
                  crit_loss_func:Callable, # critic loss `(real_pred, fake_pred)`, e.g. fastai's Wasserstein `real.mean() - fake.mean()`
                  gan_model:GANModule, # the GAN model
                  penalties=Penalty(), # `Penalty`s added to the critic loss (default: the WGAN-GP penalty, weight 10)
+                 fuse:bool|None=None, # score real and fake in one critic call; None: when the critic has no batch norm; False: declares the critic batch-dependent
                 ):
         super().__init__(gen_loss_func, crit_loss_func, gan_model)
         self.penalties,self.trainer,self.sign,self.terms,self.loss_term = as_penalties(penalties),None,None,{},None
+        self.fuse,self.fused = fuse,False
 
     @classmethod
-    def from_loss(cls, loss:GANLoss, penalties=Penalty()):
+    def from_loss(cls, loss:GANLoss, penalties=Penalty(), fuse:bool|None=None):
         "Wrap fastai's `loss`, keeping its loss functions and model."
-        return cls(loss.gen_loss_func, loss.crit_loss_func, loss.gan_model, penalties)
+        return cls(loss.gen_loss_func, loss.crit_loss_func, loss.gan_model, penalties, fuse)
 
-    def critic(self,
-               real_pred:Tensor, # the critic's scores of the real batch (fastai's model forward)
-               noise:Tensor, # the generator's input
-              )->Tensor:
-        "Generate the fake once, score it, and return the critic loss plus the weighted penalties."
-        tr,critic = self.trainer,self.gan_model.critic
-        real = tr.real
-        with torch.no_grad(): fake = tr.fake = self.gan_model.generator(noise)
+    def prepare(self):
+        "Decide, once per fit, whether critic steps are fused (see `fuse`) and which batches require grad for the penalties."
+        bn = batchnorm_layers(self.gan_model.critic)
+        if self.fuse and bn:
+            raise ValueError(f"fuse=True, but the critic has batch norm layer(s) {', '.join(bn)}: their statistics would mix the real and "
+                             "the fake batch, so one call would not score them as two do; use fuse=None or False")
+        if self.fuse not in (None, True, False): raise ValueError(f"fuse must be None, True or False, got {self.fuse!r}")
+        self.fused = not bn if self.fuse is None else self.fuse
+        self.grad_at = {p.grad_at for p in self.penalties} - {None}
+
+    def critic_input(self,
+                     real:Tensor, # the real batch
+                     noise:Tensor, # the generator's input
+                    )->tuple:
+        "Generate the fake once (no generator graph); return real, fake and what fastai's forward scores: real, or both concatenated."
+        with torch.no_grad(): fake = self.gan_model.generator(noise)
         if fake.shape!=real.shape:
             raise ValueError(f"the generator's output has shape {tuple(fake.shape)} but the real batch has shape {tuple(real.shape)}: "
                              "they must match for the critic to score both and for the penalty to interpolate between them")
-        fake_pred = critic(fake)
+        # R1 (R2) differentiates the critic at the real (fake) batch: scored by the forward below, if it requires grad there
+        if 'real' in self.grad_at: real = real.detach().requires_grad_()
+        if 'fake' in self.grad_at: fake.requires_grad_()
+        return real, fake, (torch.cat([real, fake]) if self.fused else real)
+
+    def critic(self,
+               pred:Tensor, # fastai's forward: the critic's scores of the real batch, or of real and fake when fused
+               noise:Tensor, # the generator's input (already used by `critic_input`)
+              )->Tensor:
+        "The scores of real and fake, the critic loss, plus the weighted penalties computed from the cached batches."
+        tr,critic = self.trainer,self.gan_model.critic
+        real,fake = tr.real,tr.fake
+        if self.fused: real_pred,fake_pred = check_scores(pred, 2*len(real)).split(len(real))
+        else: real_pred,fake_pred = pred,critic(fake)
         loss = self.crit_loss_func(real_pred, fake_pred)
         stats = {}
         terms = {p.name: p(critic=critic, real=real, fake=fake, real_pred=real_pred, fake_pred=fake_pred, scaler=tr.scaler, stats=stats)
@@ -155,11 +184,35 @@ def floats_in_place(values:list, # numbers and 0-dim tensors, e.g. `learn.record
         for i,v in zip(idx, torch.stack([values[i].detach().reshape(()).float() for i in idx]).tolist()): values[i] = v
     return len(values)
 
+# %% ../nbs/03_gan.ipynb #e019915e
+class InnerLoopEvents:
+    "A learner's event dispatch that calls each per-batch event only on the callbacks implementing it (fastai's own for other events)."
+    def __init__(self, learn:Learner):
+        self.learn,self.fastai,self.lists = learn,learn._call_one,{}
+
+    def __call__(self, event_name:str):
+        if event_name not in _inner_loop: return self.fastai(event_name)
+        key = (event_name, *map(id, self.learn.cbs))   # listed again whenever the callbacks change
+        cbs = self.lists.get(key)
+        if cbs is None: cbs = self.lists[key] = [cb for cb in self.learn.cbs.sorted('order') if hasattr(cb, event_name)]
+        for cb in cbs: cb(event_name)
+
+    @classmethod
+    def install(cls, learn:Learner):
+        "Dispatch `learn`'s events with an `InnerLoopEvents`, until `remove`."
+        if not isinstance(vars(learn).get('_call_one'), cls): learn._call_one = cls(learn)
+
+    @staticmethod
+    def remove(learn:Learner):
+        "Back to fastai's dispatch."
+        if isinstance(vars(learn).get('_call_one'), InnerLoopEvents): del learn._call_one
+
 # %% ../nbs/03_gan.ipynb #35fd76b9
 class WGANGPTrainer(GANTrainer):
     "fastai's `GANTrainer` that caches each critic step's real batch and fake for `GPCriticLoss`, and leaves the frozen network untouched."
     name = 'gan_trainer' # fastai's switchers and `GANDiscriminativeLR` find the trainer as `learn.gan_trainer`
-    sync_every = 64 # on an accelerator, copy the loss histories to the host once every `sync_every` steps
+    sync_every = 64 # copy the loss histories to the host once every `sync_every` steps
+    finite_every = None # steps between non-finite checks: None for each step on the CPU and every `sync_every` on an accelerator
     def __init__(self,
                  switch_eval:bool=False, # put the network that is not training in eval mode
                  clip:None=None, # must be None: weight clipping and a gradient penalty are alternatives
@@ -172,8 +225,8 @@ class WGANGPTrainer(GANTrainer):
             raise ValueError(f"weight clipping (clip={clip}) and a gradient penalty are alternatives: the penalty replaces clipping, so use clip=None")
         super().__init__(switch_eval=switch_eval, clip=None, beta=beta, gen_first=gen_first, show_img=show_img)
         self.real = self.fake = self.scaler = self.failure = self.recorder_layout = None
-        self.stats,self.fastai_losses,self.floated = L(),L(),{}
-        self.bn_warned,self.check_finite,self.skip_valid = False,check_finite,False
+        self.stats,self.fastai_losses,self.floated,self.pending = L(),L(),{},[]
+        self.bn_warned,self.check_finite,self.skip_valid,self.every = False,check_finite,False,1
 
     def __setattr__(self, name, value):
         # fastai's GANTrainer keeps `generator`, `critic` and `gen_mode` on itself; the learner reaches the model's attributes
@@ -188,23 +241,27 @@ class WGANGPTrainer(GANTrainer):
                    getattr(trainer, 'check_finite', True))
 
     def before_fit(self):
-        "fastai's set-up, then checks and one `TrainStat` per statistic in the progress table."
+        "fastai's set-up, then checks, one `TrainStat` per statistic in the progress table, and the per-fit decisions."
         if not isinstance(self.loss_func, GPCriticLoss):
             raise TypeError(f"WGANGPTrainer needs a GPCriticLoss as the learner's loss, got {type(self.loss_func).__name__}: "
                             "use the GradientPenalty callback or GANLearner.wgan_gp, which install both")
         self.cleanup()   # whatever an earlier fit ended by an uncaught exception (e.g. Ctrl-C) left in place
-        self.loss_func.trainer,self.loss_func.sign,self.failure,self.floated = self,None,None,{}
+        self.loss_func.trainer,self.loss_func.sign,self.failure,self.floated,self.pending = self,None,None,{},[]
         super().before_fit()
         bn = batchnorm_layers(self.critic)
         if bn and not self.bn_warned:
             warnings.warn(f"the critic has BatchNorm layer(s) {', '.join(bn)}: a gradient penalty is per sample, and batch "
                           "normalisation mixes samples, which invalidates it. Use layer or instance norm, or none (see `gp_critic`).")
             self.bn_warned = True
+        self.loss_func.prepare()
+        on_cpu = next(self.learn.model.parameters()).device.type=='cpu'
+        self.every = self.finite_every or (1 if on_cpu else self.sync_every)
         self.stats = L(TrainStat(n) for n in ['gen_loss', 'crit_loss'] + self.loss_func.stat_names())
         mets = L(self.learn.metrics)
         self.fastai_losses = mets.filter(lambda m: isinstance(m, LossMetric) and m.attr in ('gen_loss', 'crit_loss'))
         self.learn.metrics = mets.filter(lambda m: m not in self.fastai_losses) + self.stats
         self._layout_without_validation()
+        InnerLoopEvents.install(self.learn)
 
     def _layout_without_validation(self):
         # no validation set (the usual GAN): no validation pass and no empty `valid_loss` column; the table shows the
@@ -224,55 +281,99 @@ class WGANGPTrainer(GANTrainer):
         if self.skip_valid and len(self.dl)==0: raise CancelValidException()
 
     def before_batch(self):
-        "fastai's swap (`xb` = real, `yb` = noise in critic mode), then cache the real batch and the AMP scaler."
+        "fastai's swap (`xb` = real, `yb` = noise in critic mode); then the critic step's batches (`GPCriticLoss.critic_input`), cached."
         self.keep_floats()
+        if len(self.pending)>=self.every: self.check_pending()
         super().before_batch()
-        if self.training:
-            # fastai's tensor types (`TensorImage`, ...) route every operation through Python; a training step needs none
-            self.learn.xb,self.learn.yb = [tuple(t.as_subclass(Tensor) for t in b) for b in (self.xb, self.yb)]
-        self.real = self.xb[0] if self.training and not self.gen_mode else None
+        self.real = self.fake = None
         self.scaler = getattr(self.learn, 'scaler', None)
+        if not self.training: return
+        # fastai's tensor types (`TensorImage`, ...) route every operation through Python; a training step needs none
+        xb,yb = [tuple(t.as_subclass(Tensor) for t in b) for b in (self.xb, self.yb)]
+        if not self.gen_mode:
+            with self._autocast(): self.real,self.fake,scored = self.loss_func.critic_input(xb[0], yb[0])
+            xb = (scored,)
+        self.learn.xb,self.learn.yb = xb,yb
 
-    def keep_floats(self, force:bool=False # convert whatever is pending, also on an accelerator
+    def _autocast(self):
+        # the generator runs under the learner's mixed precision, as it would inside fastai's forward
+        mp = getattr(self.learn, 'mixed_precision', None)
+        return nullcontext() if getattr(mp, 'autocast', None) is None else mp.autocast
+
+    def keep_floats(self, force:bool=False # convert whatever is pending
                    ):
-        "Turn the loss histories' new entries into floats (see `floats_in_place`): each step on the CPU, every `sync_every` on an accelerator."
+        "Turn the loss histories' new entries into floats (see `floats_in_place`), every `sync_every` steps."
         rec = getattr(self.learn, 'recorder', None)
         for lst in [self.crit_losses, self.gen_losses] + ([rec.losses] if hasattr(rec, 'losses') else []):
             done = self.floated.get(id(lst), 0)
-            if len(lst)==done: continue
-            last = lst[-1]
-            if force or not isinstance(last, Tensor) or last.device.type=='cpu' or len(lst)-done>=self.sync_every:
-                self.floated[id(lst)] = floats_in_place(lst, done)
+            if len(lst)>done and (force or len(lst)-done>=self.sync_every): self.floated[id(lst)] = floats_in_place(lst, done)
 
     def after_loss(self):
-        "Stop before backward if this training step's loss is not finite (one check per step; see `non_finite`)."
+        "Check this training step's loss: at once (before backward), or every `every` steps (see `check_pending`)."
         # with several processes, the distributed trainer checks the loss averaged over them after backward, so all stop together
-        if not global_batch.distributed: self.stop_if_non_finite(self.loss_grad)
+        if not (self.training and self.check_finite) or global_batch.distributed: return
+        if self.every==1: self.stop_if_non_finite(self.loss_grad)
+        else: self.pending.append(self.step_record())
+
+    def before_step(self):
+        "On a step checked later, zero the gradients on the device if its loss is not finite, so that its update never reaches the weights."
+        if not self.pending or self.pending[-1]['train_iter']!=self.train_iter or self._scaled(): return
+        bad = ~self.pending[-1]['ok']
+        for p in self.learn.model.parameters():
+            if p.grad is not None: p.grad.masked_fill_(bad, 0.)
+
+    def _scaled(self): return self.scaler is not None and self.scaler.is_enabled()
+
+    def after_step(self):
+        "Drop the trained network's gradients (PyTorch's `zero_grad(set_to_none=True)`): the next backward writes them instead of adding to zeros."
+        for p in (self.generator if self.gen_mode else self.critic).parameters(): p.grad = None
+
+    def check_pending(self):
+        "Inspect the steps recorded since the last check (one copy to the host); stop the fit at the first non-finite one."
+        pending,self.pending = self.pending,[]
+        if not pending: return
+        for rec,ok in zip(pending, torch.stack([r['ok'] for r in pending]).tolist()):
+            if not ok:
+                self.failure = self.non_finite(rec, later=self.train_iter-rec['train_iter'])
+                if self.failure is not None: raise CancelFitException()
 
     def stop_if_non_finite(self, loss:Tensor # the step's loss (in a distributed step, averaged over the processes)
                           ):
         "Record the error and stop the fit if `loss` is not finite, unless it is an AMP overflow the scaler will skip."
-        if self.training and self.check_finite and not torch.isfinite(loss).all():
-            self.failure = self.non_finite()
+        finite = math.isfinite(loss.item()) if loss.numel()==1 else torch.isfinite(loss).all()
+        if self.training and self.check_finite and not finite:
+            self.failure = self.non_finite(self.step_record())
             if self.failure is not None: raise CancelFitException()
 
-    def non_finite(self)->Exception|None:
-        "The error for a non-finite loss, naming the term and the step; None for an AMP overflow the scaler will skip."
-        at = f"epoch {self.epoch}, batch {self.iter} (training step {self.train_iter})"
-        stop = "training stopped before any parameter was updated with it"
-        if global_batch.distributed and torch.isfinite(self.loss_grad).all() and (self.gen_mode or torch.isfinite(self.real).all()):
-            if self.scaler is not None and self.scaler.is_enabled(): return None
-            return FloatingPointError(f"the {'generator' if self.gen_mode else 'critic'} loss of another process is not finite at {at}: {stop}")
-        if self.gen_mode: return FloatingPointError(f"the generator loss is {self.loss_grad.item()} at {at}: {stop}")
-        if not torch.isfinite(self.real).all():
-            return ValueError(f"the real batch has NaN or inf values at {at}: check the data ({stop})")
-        lf = self.loss_func
-        if not torch.isfinite(lf.loss_term): return FloatingPointError(f"the critic loss is {lf.loss_term.item()} at {at}: {stop}")
-        bad = [p.name for p in lf.penalties if not torch.isfinite(lf.terms[p.name])]
+    def step_record(self)->dict:
+        "What the non-finite check needs of this training step, as tensors on the step's device (no copy to the host)."
+        lf,loss = self.loss_func,self.loss_grad.detach()
+        real_ok = None if self.gen_mode else torch.isfinite(self.real).all()
+        ok = torch.isfinite(loss).all() if self.gen_mode else torch.isfinite(loss).all() & real_ok
+        return dict(epoch=self.epoch, iter=self.iter, train_iter=self.train_iter, gen_mode=self.gen_mode, loss=loss, ok=ok,
+                    real_ok=real_ok, loss_term=lf.loss_term, crit_loss=lf.crit_loss, terms=lf.terms)
+
+    def non_finite(self,
+                   rec:dict, # a `step_record`
+                   later:int=0, # steps trained since that step (a lazy check)
+                  )->Exception|None:
+        "The error for a non-finite step, naming the term and the step; None for an AMP overflow the scaler will skip."
+        at = f"epoch {rec['epoch']}, batch {rec['iter']} (training step {rec['train_iter']})"
+        stop = ("training stopped before any parameter was updated with it" if not later else
+                f"no parameter was updated with it (its gradients were dropped), and training stopped {later} step(s) later, at the next check")
+        loss,scaled = rec['loss'],self._scaled()
+        if global_batch.distributed and torch.isfinite(loss).all() and (rec['gen_mode'] or rec['real_ok']):
+            if scaled: return None
+            return FloatingPointError(f"the {'generator' if rec['gen_mode'] else 'critic'} loss of another process is not finite at {at}: {stop}")
+        if rec['gen_mode']: return FloatingPointError(f"the generator loss is {loss.item()} at {at}: {stop}")
+        if not rec['real_ok']: return ValueError(f"the real batch has NaN or inf values at {at}: check the data ({stop})")
+        if not torch.isfinite(rec['loss_term']): return FloatingPointError(f"the critic loss is {rec['loss_term'].item()} at {at}: {stop}")
+        terms = rec['terms']
+        bad = [p.name for p in self.loss_func.penalties if not torch.isfinite(terms[p.name])]
         # with an enabled GradScaler a too-large scale overflows the scaled input gradient: fastai's MixedPrecision skips the step
-        if self.scaler is not None and self.scaler.is_enabled(): return None
-        if not bad: return FloatingPointError(f"the critic loss with its weighted penalties is {lf.crit_loss.item()} at {at}: {stop}")
-        return FloatingPointError(f"the penalty {bad[0]!r} is {lf.terms[bad[0]].item()} at {at}: {stop}")
+        if scaled: return None
+        if not bad: return FloatingPointError(f"the critic loss with its weighted penalties is {rec['crit_loss'].item()} at {at}: {stop}")
+        return FloatingPointError(f"the penalty {bad[0]!r} is {terms[bad[0]].item()} at {at}: {stop}")
 
     def after_batch(self):
         "fastai's loss records, then the critic step's statistics; drop the cached tensors."
@@ -285,8 +386,13 @@ class WGANGPTrainer(GANTrainer):
         self.real = self.fake = None
         self.loss_func.terms = {}
 
+    def after_train(self):
+        "Check the steps not checked yet before the epoch's statistics are read."
+        self.check_pending()
+
     def cleanup(self):
-        "Put fastai's metrics and table layout back and drop the cached tensors (after a fit, or after one an exception ended)."
+        "Put fastai's metrics, table layout and event dispatch back and drop the cached tensors (after a fit, or after one an exception ended)."
+        InnerLoopEvents.remove(self.learn)
         self.learn.metrics = L(m for m in self.learn.metrics if not isinstance(m, TrainStat)) + self.fastai_losses
         self.fastai_losses = L()
         if self.recorder_layout is not None:
@@ -303,6 +409,10 @@ class WGANGPTrainer(GANTrainer):
     def after_fit(self):
         "Floats in the loss histories, fastai's metrics back; raise the error that stopped the fit, if any."
         self.keep_floats(force=True)
+        if self.failure is None:
+            try: self.check_pending()         # a fit cancelled for another reason may leave steps unchecked
+            except CancelFitException: pass
+        self.pending = []
         self.cleanup()
         # raised here rather than where it was found, so that fastai (and `GradientPenalty`) finish the fit cleanly first
         if self.failure is not None: failure,self.failure = self.failure,None; raise failure
@@ -333,11 +443,12 @@ def _swap_cb(learn, old, new):
 
 def use_gradient_penalty(learn:Learner, # a `GANLearner`
                          penalties=Penalty(), # `Penalty`s for the critic loss (default: WGAN-GP, weight 10)
+                         fuse:bool|None=None, # score real and fake in one critic call (see `GPCriticLoss`)
                         )->tuple:
     "Replace fastai's `GANTrainer` and `GANLoss` in `learn` by `WGANGPTrainer` and `GPCriticLoss`; return fastai's two."
     _check_gan_learner(learn)
     old_trainer,old_loss = learn.gan_trainer,learn.loss_func
-    learn.loss_func = GPCriticLoss.from_loss(old_loss, penalties)
+    learn.loss_func = GPCriticLoss.from_loss(old_loss, penalties, fuse)
     _swap_cb(learn, old_trainer, WGANGPTrainer.from_trainer(old_trainer))
     return old_trainer,old_loss
 
@@ -348,11 +459,12 @@ class GradientPenalty(Callback):
     def __init__(self,
                  weight:float=10., # weight λ of the WGAN-GP penalty
                  penalties=None, # instead: one or several `Penalty`s (e.g. GP 10 + drift 1e-3, or R1)
+                 fuse:bool|None=None, # score real and fake in one critic call; None: when the critic has no batch norm
                  **kwargs # keyword arguments of `gradient_penalty`, e.g. `one_sided=True`, `target=750.`
                 ):
         if penalties is not None and kwargs: raise ValueError(f"pass either penalties or gradient_penalty arguments {list(kwargs)}, not both")
         self.penalties = as_penalties(ifnone(penalties, Penalty(gradient_penalty, weight, **kwargs)))
-        self.saved = None
+        self.fuse,self.saved = fuse,None
 
     def before_fit(self):
         "Swap in the trainer and loss wrapper; fastai has already listed this event's callbacks, so start the new trainer here."
@@ -360,7 +472,7 @@ class GradientPenalty(Callback):
             stale = self.learn.gan_trainer
             self.restore()
             stale.run = False        # it is in this event's list of callbacks, made before it was taken out
-        self.saved = use_gradient_penalty(self.learn, self.penalties)
+        self.saved = use_gradient_penalty(self.learn, self.penalties, self.fuse)
         self.saved[0].run = False  # fastai's trainer is out of the callback list but still in this event's list
         self.learn.gan_trainer('before_fit')
 
@@ -398,6 +510,7 @@ def from_losses(cls:GANLearner,
                 lr:float=1e-4, # learning rate
                 opt_func:Callable=partial(Adam, mom=0., sqr_mom=0.9, eps=1e-8, wd=0.), # Adam with β₁ = 0, β₂ = 0.9
                 switch_eval:bool=False, # put the network that is not training in eval mode
+                fuse:bool|None=None, # score real and fake in one critic call; None: when the critic has no batch norm; False: never
                 **kwargs):
     "A GAN learner from any loss pair and penalties, trained by `WGANGPTrainer` and `GPCriticLoss`."
     if kwargs.get('clip') is not None:
@@ -411,7 +524,7 @@ def from_losses(cls:GANLearner,
     # one network is frozen (as `learn.export` does) would no longer match the saved optimizer state
     kwargs.setdefault('splitter', params)
     learn = cls(dls, generator, critic, gen_loss, crit_loss, switcher=switcher, switch_eval=switch_eval, lr=lr, opt_func=opt_func, **kwargs)
-    use_gradient_penalty(learn, ifnone(penalties, []))
+    use_gradient_penalty(learn, ifnone(penalties, []), fuse)
     return learn
 
 # %% ../nbs/03_gan.ipynb #d3829ea8

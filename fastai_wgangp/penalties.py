@@ -44,11 +44,13 @@ def interpolate(real:Tensor, # real batch, (bs, ...)
 def input_grad(critic:Callable, # maps a batch to scores, (bs,) or (bs, ...)
                x:Tensor, # points to differentiate at, (bs, ...)
                scaler=None, # `torch.amp.GradScaler`; if enabled, differentiate the scaled output and unscale
+               pred:Tensor|None=None, # the critic's scores of `x` from a forward that `x` required grad for: differentiated instead of a new critic call
               )->Tensor:
     "Gradient of the critic's scores with respect to `x`, per sample, at least fp32 and kept in the graph."
     with torch.enable_grad():
-        x = x.detach().requires_grad_(True)
-        out = check_scores(critic(x), x.shape[0])
+        reuse = pred is not None and x.requires_grad and pred.requires_grad
+        if not reuse: x = x.detach().requires_grad_(True)
+        out = check_scores(pred if reuse else critic(x), x.shape[0])
         if not out.requires_grad:
             raise ValueError("the critic's output does not depend on its input, so the input gradient (and the penalty) is undefined: "
                              "check that the critic uses its input and does not run under torch.no_grad")
@@ -62,9 +64,10 @@ def input_grad(critic:Callable, # maps a batch to scores, (bs,) or (bs, ...)
 def input_grad_sqnorm(critic:Callable, # maps a batch to scores
                       x:Tensor, # points to differentiate at, (bs, ...)
                       scaler=None, # `torch.amp.GradScaler`, see `input_grad`
+                      pred:Tensor|None=None, # scores of `x` to differentiate instead of calling the critic, see `input_grad`
                      )->Tensor:
     "Per-sample squared L2 norm of the critic's input gradient over all non-batch dimensions, shape (bs,)."
-    return input_grad(critic, x, scaler).flatten(1).pow(2).sum(1)
+    return input_grad(critic, x, scaler, pred).flatten(1).pow(2).sum(1)
 
 def safe_norm(sqnorm:Tensor, # squared norms
               eps:float=0., # added inside the square root
@@ -109,10 +112,10 @@ def gradient_penalty(critic:Callable, # maps a batch to scores
     return reduce_loss(norm_penalty(norm, target, one_sided), reduction)
 
 # %% ../nbs/01_penalties.ipynb #a74ab254
-def _grad_sq_penalty(critic, x, reduction, scaler, stats):
+def _grad_sq_penalty(critic, x, reduction, scaler, stats, pred):
     check_reduction(reduction)
     if not x.is_floating_point(): raise TypeError(f"batch must be floating point, got {x.dtype}")
-    sq = input_grad_sqnorm(critic, x, scaler)
+    sq = input_grad_sqnorm(critic, x, scaler, pred)
     _log_norm(stats, safe_norm(sq))
     return reduce_loss(sq, reduction)
 
@@ -121,18 +124,20 @@ def r1_penalty(critic:Callable, # maps a batch to scores
                reduction:str='mean', # 'mean', 'sum' or 'none'
                scaler=None, # `torch.amp.GradScaler` for mixed precision
                stats:dict|None=None, # if given, receives the mean gradient norm as `stats['grad_norm']`
+               real_pred:Tensor|None=None, # scores of `real` from a forward it required grad for: reused instead of a second critic call
               )->Tensor:
     "Unweighted R1 penalty E‖∇D(x)‖² on real data."
-    return _grad_sq_penalty(critic, real, reduction, scaler, stats)
+    return _grad_sq_penalty(critic, real, reduction, scaler, stats, real_pred)
 
 def r2_penalty(critic:Callable, # maps a batch to scores
                fake:Tensor, # generated batch, (bs, ...); detached here
                reduction:str='mean', # 'mean', 'sum' or 'none'
                scaler=None, # `torch.amp.GradScaler` for mixed precision
                stats:dict|None=None, # if given, receives the mean gradient norm as `stats['grad_norm']`
+               fake_pred:Tensor|None=None, # scores of `fake` from a forward it required grad for: reused instead of a second critic call
               )->Tensor:
     "Unweighted R2 penalty E‖∇D(G(z))‖² on generated data."
-    return _grad_sq_penalty(critic, fake, reduction, scaler, stats)
+    return _grad_sq_penalty(critic, fake, reduction, scaler, stats, fake_pred)
 
 # %% ../nbs/01_penalties.ipynb #7361284c
 def dragan_penalty(critic:Callable, # maps a batch to scores
