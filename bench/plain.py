@@ -1,5 +1,6 @@
-"""A plain PyTorch WGAN-GP / WGAN loop, written out by hand: the yardstick the benchmarks compare the package against.
-It consumes the same fastai batches as the package and uses fastai's sign convention (critic minimises D(real) − D(fake))."""
+"""A plain PyTorch WGAN-GP / WGAN / hinge + R1 loop, written out by hand: the yardstick the benchmarks compare the package
+against. It consumes the same fastai batches as the package and uses fastai's sign convention for the Wasserstein loss
+(critic minimises D(real) − D(fake)). Each critic step calls the critic separately on real, fake and the penalty's points."""
 import time, torch
 from torch import Tensor
 
@@ -7,6 +8,7 @@ def plain_wgan(dl, G, D,
                n_crit=5,          # critic steps per generator step
                weight=10.,        # gradient-penalty weight λ (ignored when clipping)
                clip=None,         # clip the critic's weights to ±clip instead of the penalty
+               loss='wgan',       # 'wgan' (with GP, or clipping) or 'hinge-r1' (hinge loss, R1 on the reals weighted by `weight`)
                lr=1e-4, betas=(0., .9),
                lr_end=None,       # decay the learning rate linearly to this over the budget
                budget=None,       # seconds; stop at the first generator step after it
@@ -26,17 +28,23 @@ def plain_wgan(dl, G, D,
                 if clip is not None:
                     for p in D.parameters(): p.data.clamp_(-clip, clip)
                 with torch.no_grad(): fake = G(noise)
-                loss = D(real).mean() - D(fake).mean()
-                if clip is None:
-                    a = torch.rand(real.shape[0], *[1]*(real.ndim-1), device=real.device)
-                    xh = (a*real + (1-a)*fake).requires_grad_()
-                    g, = torch.autograd.grad(D(xh).sum(), xh, create_graph=True)
-                    loss = loss + weight*((g.flatten(1).norm(dim=1)-1)**2).mean()
-                oD.zero_grad(set_to_none=True); loss.backward(); oD.step()
+                if loss=='hinge-r1':
+                    crit_loss = torch.relu(1-D(real)).mean() + torch.relu(1+D(fake)).mean()
+                    xr = real.detach().requires_grad_()                  # R1: a third call, on the reals
+                    g, = torch.autograd.grad(D(xr).sum(), xr, create_graph=True)
+                    crit_loss = crit_loss + weight*g.flatten(1).pow(2).sum(1).mean()
+                else:
+                    crit_loss = D(real).mean() - D(fake).mean()
+                    if clip is None:
+                        a = torch.rand(real.shape[0], *[1]*(real.ndim-1), device=real.device)
+                        xh = (a*real + (1-a)*fake).requires_grad_()
+                        g, = torch.autograd.grad(D(xh).sum(), xh, create_graph=True)
+                        crit_loss = crit_loss + weight*((g.flatten(1).norm(dim=1)-1)**2).mean()
+                oD.zero_grad(set_to_none=True); crit_loss.backward(); oD.step()
             else:                                            # generator step
                 for p in D.parameters(): p.requires_grad_(False)
-                loss = D(G(noise)).mean()
-                oG.zero_grad(set_to_none=True); loss.backward(); oG.step()
+                gen_loss = D(G(noise)).mean()*(-1 if loss=='hinge-r1' else 1)
+                oG.zero_grad(set_to_none=True); gen_loss.backward(); oG.step()
                 for p in D.parameters(): p.requires_grad_(True)
                 gen_steps += 1
                 if budget is not None and time.perf_counter()-start>=budget: return gen_steps
