@@ -96,7 +96,7 @@ class GPCriticLoss(GANLoss):
                  crit_loss_func:Callable, # critic loss `(real_pred, fake_pred)`, e.g. fastai's Wasserstein `real.mean() - fake.mean()`
                  gan_model:GANModule, # the GAN model
                  penalties=Penalty(), # `Penalty`s added to the critic loss (default: the WGAN-GP penalty, weight 10)
-                 fuse:bool|None=None, # score real and fake in one critic call; None: when the critic has no batch norm; False: declares the critic batch-dependent
+                 fuse:bool|None=None, # score real and fake in one critic call; None: unless the critic has batch norm or R1/R2 reuse the forward; False: declares the critic batch-dependent
                 ):
         super().__init__(gen_loss_func, crit_loss_func, gan_model)
         self.penalties,self.trainer,self.sign,self.terms,self.loss_term = as_penalties(penalties),None,None,{},None
@@ -114,8 +114,9 @@ class GPCriticLoss(GANLoss):
             raise ValueError(f"fuse=True, but the critic has batch norm layer(s) {', '.join(bn)}: their statistics would mix the real and "
                              "the fake batch, so one call would not score them as two do; use fuse=None or False")
         if self.fuse not in (None, True, False): raise ValueError(f"fuse must be None, True or False, got {self.fuse!r}")
-        self.fused = not bn if self.fuse is None else self.fuse
         self.grad_at = {p.grad_at for p in self.penalties} - {None}
+        # R1/R2 differentiate the forward: fused, their input-gradient pass would run over both batches (measured slower)
+        self.fused = not (bn or self.grad_at) if self.fuse is None else self.fuse
 
     def critic_input(self,
                      real:Tensor, # the real batch
@@ -459,7 +460,7 @@ class GradientPenalty(Callback):
     def __init__(self,
                  weight:float=10., # weight λ of the WGAN-GP penalty
                  penalties=None, # instead: one or several `Penalty`s (e.g. GP 10 + drift 1e-3, or R1)
-                 fuse:bool|None=None, # score real and fake in one critic call; None: when the critic has no batch norm
+                 fuse:bool|None=None, # score real and fake in one critic call; None: unless the critic has batch norm or R1/R2 reuse the forward
                  **kwargs # keyword arguments of `gradient_penalty`, e.g. `one_sided=True`, `target=750.`
                 ):
         if penalties is not None and kwargs: raise ValueError(f"pass either penalties or gradient_penalty arguments {list(kwargs)}, not both")
@@ -510,7 +511,7 @@ def from_losses(cls:GANLearner,
                 lr:float=1e-4, # learning rate
                 opt_func:Callable=partial(Adam, mom=0., sqr_mom=0.9, eps=1e-8, wd=0.), # Adam with β₁ = 0, β₂ = 0.9
                 switch_eval:bool=False, # put the network that is not training in eval mode
-                fuse:bool|None=None, # score real and fake in one critic call; None: when the critic has no batch norm; False: never
+                fuse:bool|None=None, # score real and fake in one critic call; None: unless the critic has batch norm or R1/R2 reuse the forward; False: never
                 **kwargs):
     "A GAN learner from any loss pair and penalties, trained by `WGANGPTrainer` and `GPCriticLoss`."
     if kwargs.get('clip') is not None:
