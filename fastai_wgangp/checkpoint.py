@@ -61,7 +61,7 @@ def gan_state(learn:Learner)->dict:
     return dict(gen_mode=bool(tr.gen_mode), gen_loss=_smooth_state(tr.gen_loss), crit_loss=_smooth_state(tr.crit_loss),
                 switcher={k: getattr(sw[0], k) for k in ('n_c', 'n_g') if sw and hasattr(sw[0], k)},
                 recorder=_smooth_state(rec.smooth_loss) if rec is not None else None,
-                stats=_stats_state(_train_stats(learn)))
+                stats=_stats_state(_train_stats(learn)), critic_steps=getattr(learn.loss_func, 'critic_steps', 0))
 
 def _stats_state(stats):
     "Each statistic's running total and count; with several processes, the mean over them (a process's share), so any number of processes resumes it."
@@ -73,6 +73,8 @@ def _set_gan_state(learn, s):
     tr.switch(s['gen_mode'])
     _set_smooth(tr.gen_loss, s['gen_loss']); _set_smooth(tr.crit_loss, s['crit_loss'])
     if s.get('recorder') is not None and hasattr(learn, 'recorder'): _set_smooth(learn.recorder.smooth_loss, s['recorder'])
+    # the critic steps so far: lazy penalties (`Penalty(every=k)`) run on the same steps as in an uninterrupted run
+    if hasattr(learn.loss_func, 'critic_steps'): learn.loss_func.critic_steps = s.get('critic_steps', 0)
 
 def _set_epoch_state(learn, s):
     "Put back the switcher's counters and the epoch's statistics (inside an epoch, after `before_train` reset them)."

@@ -28,15 +28,18 @@ CRITIC_STEP_ARGS = ('critic', 'real', 'fake', 'real_pred', 'fake_pred', 'scaler'
 _reuses_forward = {r1_penalty:'real', r2_penalty:'fake'}
 
 class Penalty:
-    "A critic regulariser: `func` evaluated on every critic step, weighted by `weight`, logged as `name`."
+    "A critic regulariser: `func` evaluated on one critic step in `every`, weighted by `weight`·`every`, logged as `name`."
     def __init__(self,
                  func:Callable=gradient_penalty, # penalty function taking some of `critic, real, fake, real_pred, fake_pred, scaler, stats`
                  weight:float=10., # its weight in the critic loss (λ)
                  name:str|None=None, # metric name; defaults to 'gp', 'r1', 'r2', 'dragan', 'max_gp', 'drift' or the function's name
+                 every:int=1, # lazy regularisation: evaluate on critic steps 0, every, 2·every, ... only, multiplied by `every`
                  **kwargs # fixed keyword arguments for `func`, e.g. `one_sided=True`
                 ):
         weight = float(weight)
         if not (math.isfinite(weight) and weight>=0): raise ValueError(f"penalty weight must be a finite number >= 0, got {weight}")
+        if not (isinstance(every, int) and not isinstance(every, bool) and every>=1): raise ValueError(f"every must be a whole number >= 1, got {every!r}")
+        self.every = every
         params = inspect.signature(func).parameters
         self.args = [a for a in CRITIC_STEP_ARGS if a in params and a not in kwargs]
         if not self.args: raise ValueError(f"{getattr(func, '__name__', func)} takes none of the critic-step arguments {CRITIC_STEP_ARGS}")
@@ -46,7 +49,9 @@ class Penalty:
         self.grad_at = at if at is not None and f'{at}_pred' in self.args else None
 
     def __call__(self, **step): return self.func(**{a:step[a] for a in self.args}, **self.kwargs)
-    def __repr__(self): return f"Penalty({self.name}, weight={self.weight:g}{''.join(f', {k}={v!r}' for k,v in self.kwargs.items())})"
+    def __repr__(self):
+        lazy = f', every={self.every}' if self.every>1 else ''
+        return f"Penalty({self.name}, weight={self.weight:g}{lazy}{''.join(f', {k}={v!r}' for k,v in self.kwargs.items())})"
 
 # %% ../nbs/03_gan.ipynb #3ee8a862
 def as_penalties(penalties, # a `Penalty`, a penalty function (weight 1), or a list of them
@@ -100,7 +105,7 @@ class GPCriticLoss(GANLoss):
                 ):
         super().__init__(gen_loss_func, crit_loss_func, gan_model)
         self.penalties,self.trainer,self.sign,self.terms,self.loss_term = as_penalties(penalties),None,None,{},None
-        self.fuse,self.fused = fuse,False
+        self.fuse,self.fused,self.critic_steps = fuse,False,0
 
     @classmethod
     def from_loss(cls, loss:GANLoss, penalties=Penalty(), fuse:bool|None=None):
@@ -143,9 +148,12 @@ class GPCriticLoss(GANLoss):
         else: real_pred,fake_pred = pred,critic(fake)
         loss = self.crit_loss_func(real_pred, fake_pred)
         stats = {}
+        # a lazy penalty (`every` > 1) runs on one step in `every`, at `every` times its weight: the same average strength
+        due = [p for p in self.penalties if self.critic_steps%p.every==0]
+        self.critic_steps += 1
         terms = {p.name: p(critic=critic, real=real, fake=fake, real_pred=real_pred, fake_pred=fake_pred, scaler=tr.scaler, stats=stats)
-                 for p in self.penalties}
-        total = loss + sum(p.weight*terms[p.name] for p in self.penalties)
+                 for p in due}
+        total = loss + sum(p.weight*p.every*terms[p.name] for p in due)
         if self.sign is None: self.sign = real_score_sign(self.crit_loss_func, real_pred)
         wdist = self.sign*(per_sample(real_pred).mean() - per_sample(fake_pred).mean())
         # detached copies only: nothing of this step's graph outlives the step
@@ -370,7 +378,7 @@ class WGANGPTrainer(GANTrainer):
         if not rec['real_ok']: return ValueError(f"the real batch has NaN or inf values at {at}: check the data ({stop})")
         if not torch.isfinite(rec['loss_term']): return FloatingPointError(f"the critic loss is {rec['loss_term'].item()} at {at}: {stop}")
         terms = rec['terms']
-        bad = [p.name for p in self.loss_func.penalties if not torch.isfinite(terms[p.name])]
+        bad = [p.name for p in self.loss_func.penalties if p.name in terms and not torch.isfinite(terms[p.name])]
         # with an enabled GradScaler a too-large scale overflows the scaled input gradient: fastai's MixedPrecision skips the step
         if scaled: return None
         if not bad: return FloatingPointError(f"the critic loss with its weighted penalties is {rec['crit_loss'].item()} at {at}: {stop}")
