@@ -105,7 +105,7 @@ class GPCriticLoss(GANLoss):
                 ):
         super().__init__(gen_loss_func, crit_loss_func, gan_model)
         self.penalties,self.trainer,self.sign,self.terms,self.loss_term = as_penalties(penalties),None,None,{},None
-        self.fuse,self.fused,self.critic_steps = fuse,False,0
+        self.fuse,self.fused,self.critic_steps,self.grad_at = fuse,False,0,set()
 
     @classmethod
     def from_loss(cls, loss:GANLoss, penalties=Penalty(), fuse:bool|None=None):
@@ -349,8 +349,8 @@ class WGANGPTrainer(GANTrainer):
     def stop_if_non_finite(self, loss:Tensor # the step's loss (in a distributed step, averaged over the processes)
                           ):
         "Record the error and stop the fit if `loss` is not finite, unless it is an AMP overflow the scaler will skip."
-        finite = math.isfinite(loss.item()) if loss.numel()==1 else torch.isfinite(loss).all()
-        if self.training and self.check_finite and not finite:
+        if not (self.training and self.check_finite): return
+        if not (math.isfinite(loss.item()) if loss.numel()==1 else torch.isfinite(loss).all()):
             self.failure = self.non_finite(self.step_record())
             if self.failure is not None: raise CancelFitException()
 
