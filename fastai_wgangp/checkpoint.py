@@ -130,6 +130,23 @@ def _plain(o):
     if isinstance(o, Tensor): return o.detach().as_subclass(Tensor)
     return o
 
+def _callback_states(learn)->dict:
+    "The state of each of `learn`'s callbacks that keeps one (`checkpoint_state`), e.g. `GeneratorEMA`'s average, by callback name."
+    return {cb.name: dict(cls=type(cb).__name__, state=cb.checkpoint_state()) for cb in learn.cbs if hasattr(cb, 'checkpoint_state')}
+
+def _set_callback_states(learn, states:dict, strict:bool=True):
+    "Give each callback that keeps a state its saved one; with `strict`, a saved state without its callback, or the other way round, is an error."
+    keepers = {cb.name: cb for cb in learn.cbs if hasattr(cb, 'load_checkpoint_state')}
+    if strict:
+        for name,s in states.items():
+            if name not in keepers: raise ValueError(f"the checkpoint holds the state of a {s['cls']} ({name!r}) but the learner has none: "
+                                                     f"add one to the learner (cbs=...) to resume this run")
+        for name,cb in keepers.items():
+            if name not in states: raise ValueError(f"the checkpoint has no state for the learner's {type(cb).__name__} ({name!r}): "
+                                                    "it was saved by a run without one")
+    for name,s in states.items():
+        if name in keepers: keepers[name].load_checkpoint_state(s['state'])
+
 @patch
 def save_checkpoint(self:Learner,
                     name:str, # file name, without extension, in `self.path/self.model_dir`
@@ -142,7 +159,8 @@ def save_checkpoint(self:Learner,
     file = join_path_file(name, self.path/self.model_dir, ext='.pth')
     position = dict(epoch=epoch, batches=batches, train_iter=getattr(self, 'train_iter', 0), pct_train=float(getattr(self, 'pct_train', 0.)))
     state = _plain(dict(version=2, model=self.model.state_dict(), opt=self.opt.state_dict(), epoch=epoch, position=position,
-                        gan=gan_state(self), rng=rng_states(self.dls), epoch_start=epoch_start, meta=meta or {}))
+                        gan=gan_state(self), rng=rng_states(self.dls), epoch_start=epoch_start, callbacks=_callback_states(self),
+                        meta=meta or {}))
     # every process calls this (the statistics are averaged over them); the processes hold the same state, rank 0 writes it
     return file if rank_distrib() else atomic_save(state, file)
 
@@ -153,6 +171,7 @@ def _load(file, device='cpu'):
     if not isinstance(state, dict) or state.get('version') not in (1, 2):
         raise ValueError(f"{file} is not a fastai-wgangp checkpoint (version {state.get('version') if isinstance(state, dict) else None!r})")
     state.setdefault('position', dict(epoch=state['epoch'], batches=0))
+    state.setdefault('callbacks', {})
     return state
 
 def checkpoint_meta(file:str|Path, # a file written by `save_checkpoint`
@@ -174,6 +193,7 @@ class ResumeGAN:
         del learn._do_fit
         start = max([cb._skip_to for cb in learn.cbs if isinstance(cb, SkipToEpoch)], default=0)
         _set_gan_state(learn, s['gan'])
+        _set_callback_states(learn, s['callbacks'], strict=False)   # callbacks given to this fit only are in `learn.cbs` now
         if start==s['position']['epoch'] and s['position']['batches']: learn.all_batches = self.replay
         else: set_rng_states(s['rng'], learn.dls)
         for epoch in range(start, learn.n_epoch):
@@ -202,6 +222,7 @@ def load_checkpoint(self:Learner,
     if not hasattr(self, 'gan_trainer'): raise TypeError("load_checkpoint needs a GANLearner (a learner with a GAN trainer)")
     if device is None: device = getattr(self.dls, 'device', None) or 'cpu'
     state = _load(join_path_file(name, self.path/self.model_dir, ext='.pth'), device)
+    _set_callback_states(self, state['callbacks'])   # checked first: a mismatch raises before anything is loaded
     self.model.load_state_dict(state['model'])
     if self.opt is None: self.create_opt()
     self.opt.load_state_dict({'state': state['opt']['state'], 'hypers': L(state['opt']['hypers'])})

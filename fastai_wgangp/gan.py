@@ -96,6 +96,7 @@ def real_score_sign(crit_loss_func:Callable, # critic loss `(real_pred, fake_pre
 # %% ../nbs/03_gan.ipynb #45b7cce5
 class GPCriticLoss(GANLoss):
     "fastai's `GANLoss` whose critic step adds weighted penalties computed from the cached real batch and the fake it generates."
+    augment = None # applied to every batch the critic scores (the trainer sets it from a `DiffAugment` callback each fit)
     def __init__(self,
                  gen_loss_func:Callable, # generator loss `(fake_pred, output, target)`
                  crit_loss_func:Callable, # critic loss `(real_pred, fake_pred)`, e.g. fastai's Wasserstein `real.mean() - fake.mean()`
@@ -132,6 +133,9 @@ class GPCriticLoss(GANLoss):
         if fake.shape!=real.shape:
             raise ValueError(f"the generator's output has shape {tuple(fake.shape)} but the real batch has shape {tuple(real.shape)}: "
                              "they must match for the critic to score both and for the penalty to interpolate between them")
+        # differentiable augmentation: the critic scores, and the penalties differentiate it at, augmented batches
+        if self.augment is not None:
+            with torch.no_grad(): real,fake = self.augment(real),self.augment(fake)
         # R1 (R2) differentiates the critic at the real (fake) batch: scored by the forward below, if it requires grad there
         if 'real' in self.grad_at: real = real.detach().requires_grad_()
         if 'fake' in self.grad_at: fake.requires_grad_()
@@ -166,10 +170,11 @@ class GPCriticLoss(GANLoss):
                   target:Tensor, # the real batch
                  )->Tensor:
         "fastai's generator step; scores the real batch too when the generator loss needs it."
-        fake_pred = self.gan_model.critic(output)
+        aug = self.augment or noop   # the generator's gradient flows through a differentiable augmentation
+        fake_pred = self.gan_model.critic(aug(output))
         kw = {}
         if getattr(self.gen_loss_func, 'needs_real_pred', False):
-            with torch.no_grad(): kw['real_pred'] = self.gan_model.critic(target)
+            with torch.no_grad(): kw['real_pred'] = self.gan_model.critic(aug(target))
         loss = self.gen_loss_func(fake_pred, output, target, **kw)
         self.gen_loss = loss.detach()
         return loss
@@ -263,6 +268,7 @@ class WGANGPTrainer(GANTrainer):
                           "normalisation mixes samples, which invalidates it. Use layer or instance norm, or none (see `gp_critic`).")
             self.bn_warned = True
         self.loss_func.prepare()
+        self.loss_func.augment = self._augmentation()
         on_cpu = next(self.learn.model.parameters()).device.type=='cpu'
         self.every = self.finite_every or (1 if on_cpu else self.sync_every)
         self.stats = L(TrainStat(n) for n in ['gen_loss', 'crit_loss'] + self.loss_func.stat_names())
@@ -271,6 +277,12 @@ class WGANGPTrainer(GANTrainer):
         self.learn.metrics = mets.filter(lambda m: m not in self.fastai_losses) + self.stats
         self._layout_without_validation()
         InnerLoopEvents.install(self.learn)
+
+    def _augmentation(self):
+        "The differentiable augmentation of this fit's critic inputs: a `DiffAugment` callback's, or None."
+        augs = [cb for cb in self.learn.cbs if hasattr(cb, 'critic_augment')]
+        if len(augs)>1: raise ValueError(f"one augmentation callback per fit, got {len(augs)}: {', '.join(type(cb).__name__ for cb in augs)}")
+        return augs[0].critic_augment if augs else None
 
     def _layout_without_validation(self):
         # no validation set (the usual GAN): no validation pass and no empty `valid_loss` column; the table shows the

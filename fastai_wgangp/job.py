@@ -21,11 +21,12 @@ from .models import *
 from .metrics import *
 from .distributed import *
 from .images import *
+from .ema import *
 
 # %% auto #0
 __all__ = ['HQ_SD', 'NOTES', 'FOLDER_NOTES', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run', 'TimeBudget',
-           'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal', 'generate_from', 'generate', 'quality', 'summary',
-           'JobProgress', 'CheckpointEachEpoch', 'train']
+           'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal', 'generate', 'quality', 'summary', 'JobProgress',
+           'CheckpointEachEpoch', 'train']
 
 # %% ../nbs/09_job.ipynb #1eee8b56
 def make_data(data:str, # one of `DATASETS`, or a folder of images
@@ -166,23 +167,14 @@ class StopOnSignal(Callback):
     def after_fit(self): self._restore()
 
 # %% ../nbs/09_job.ipynb #63c058bd
-def generate_from(gen:nn.Module, # a generator
-                  noise:Tensor, # its inputs, batch first
-                 )->Tensor:
-    "The generator's output for `noise` in eval mode (its mode restored), on the CPU in float32; images in [0, 1]."
-    dev = next(gen.parameters()).device
-    was = gen.training; gen.eval()
-    try:
-        with torch.no_grad(): x = torch.cat([gen(b.to(dev)) for b in noise.split(500)]).float().cpu()
-    finally: gen.train(was)
-    return to_unit_range(x).clamp(0, 1) if x.ndim==4 else x
-
 def generate(learn:Learner, # a GAN learner
              n:int=2500, # number of samples
              seed:int=0, # seed of the noise
+             raw:bool=False, # from the trained generator even if the learner has a `GeneratorEMA`
             )->Tensor:
-    "`n` samples of the generator in eval mode, on the CPU; images in [0, 1]."
-    return generate_from(learn.model.generator, torch.randn((n, *learn.dls.train.noise_shape), generator=torch.Generator().manual_seed(seed)))
+    "`n` samples in eval mode, on the CPU, from the generator's average if the learner has one (see `sampling_generator`); images in [0, 1]."
+    noise = torch.randn((n, *learn.dls.train.noise_shape), generator=torch.Generator().manual_seed(seed))
+    return generate_from(sampling_generator(learn, raw), noise)
 
 # %% ../nbs/09_job.ipynb #5327f099
 HQ_SD = 3 # a toy sample is of high quality within this many standard deviations of a mixture centre

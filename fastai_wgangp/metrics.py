@@ -19,10 +19,11 @@ from fastcore.basics import store_attr
 from fastai.torch_core import Module, rank_distrib
 from fastai.callback.core import Callback
 from .data import digits, to_unit_range, toy_centres, toy_sd
+from .ema import sampling_generator
 
 # %% auto #0
-__all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'extract_features', 'fid',
-           'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'digits_fd_floor', 'save_grid',
+__all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'kernel_distance', 'extract_features',
+           'fid', 'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'digits_fd_floor', 'save_grid',
            'save_scatter', 'SaveSamples', 'loss_curves', 'plot_curves']
 
 # %% ../nbs/07_metrics.ipynb #814b9113
@@ -92,6 +93,29 @@ def frechet_distance(feats1, # features of the first set (n1,d), a tensor or arr
         raise ValueError(f"features must be 2-d (n,d) with the same d, got {f1.shape} and {f2.shape}")
     if min(len(f1), len(f2)) < 2: raise ValueError(f"need at least 2 samples per set to estimate a covariance, got {len(f1)} and {len(f2)}")
     return gaussian_frechet(f1.mean(0), np.cov(f1, rowvar=False), f2.mean(0), np.cov(f2, rowvar=False), eps)
+
+# %% ../nbs/07_metrics.ipynb #3d12d838
+def _mmd2_unbiased(x, y):
+    d,m = x.shape[1],len(x)
+    kxx,kyy,kxy = ((x@x.T)/d + 1)**3,((y@y.T)/d + 1)**3,((x@y.T)/d + 1)**3
+    off = lambda k: (k.sum() - k.diagonal().sum())/(m*(m-1))
+    return off(kxx) + off(kyy) - 2*kxy.mean()
+
+def kernel_distance(feats1, # features of the first set (n1,d), a tensor or array
+                    feats2, # features of the second set (n2,d)
+                    subsets:int=100, # random subsets averaged over
+                    subset_size:int=1000, # samples per subset from each set (at most the smaller set's size)
+                    seed:int=0, # seed of the subsets
+                   )->float:
+    "Kernel distance (KID): the unbiased squared MMD with a cubic polynomial kernel, in float64, averaged over random subsets."
+    f1,f2 = torch.from_numpy(_np64(feats1)),torch.from_numpy(_np64(feats2))
+    if f1.ndim!=2 or f2.ndim!=2 or f1.shape[1]!=f2.shape[1]:
+        raise ValueError(f"features must be 2-d (n,d) with the same d, got {tuple(f1.shape)} and {tuple(f2.shape)}")
+    m = min(subset_size, len(f1), len(f2))
+    if m<2: raise ValueError(f"need at least 2 samples per set, got {len(f1)} and {len(f2)}")
+    g = torch.Generator().manual_seed(seed)
+    pick = lambda f: f[torch.randperm(len(f), generator=g)[:m]]
+    return float(torch.stack([_mmd2_unbiased(pick(f1), pick(f2)) for _ in range(subsets)]).mean())
 
 # %% ../nbs/07_metrics.ipynb #e2c60ed5
 def _device_of(f):
@@ -261,9 +285,10 @@ class SaveSamples(Callback):
         real:Tensor|None=None, # real points drawn under 2-D samples
         centres:Tensor|None=None, # mixture centres drawn over 2-D samples
         min_size:int=512, # image grids are enlarged (pixels repeated) to at least this width
+        raw:bool=False, # from the trained generator even if the learner has a `GeneratorEMA` (whose average is the default)
     ):
         if every is not None and (not isinstance(every, int) or every<1): raise ValueError(f"every must be a positive int or None, got {every!r}")
-        store_attr('every,n,noise,seed,real,centres,min_size')
+        store_attr('every,n,noise,seed,real,centres,min_size,raw')
         self.folder = Path(path)
 
     def _noise_shape(self):
@@ -282,7 +307,7 @@ class SaveSamples(Callback):
     @torch.no_grad()
     def generate(self)->Tensor:
         "Generator output for the fixed noise, in eval mode; the generator's mode is restored."
-        gen = self.learn.model.generator
+        gen = sampling_generator(self.learn, self.raw)
         was_training = gen.training
         gen.eval()
         try: return gen(self.fixed_noise).detach().float().cpu().as_subclass(Tensor)

@@ -17,7 +17,8 @@ from fastai.vision.gan import *
 from .cli import OneLineParser, OptionError, TOY, is_folder
 from .metrics import save_grid, save_scatter
 from .data import toy_centres
-from .job import make_nets, generate, generate_from
+from .job import make_nets, generate
+from .ema import generate_from, sampling_generator
 
 # %% auto #0
 __all__ = ['save_samples', 'slerp', 'walk_noise', 'latent_walk', 'load_run', 'sample_parser', 'main']
@@ -27,9 +28,10 @@ __all__ = ['save_samples', 'slerp', 'walk_noise', 'latent_walk', 'load_run', 'sa
 def sample(self:GANLearner,
            n:int=64, # number of samples
            seed:int=0, # seed of the noise
+           raw:bool=False, # from the trained generator even if the learner has a `GeneratorEMA`
           )->Tensor:
-    "`n` samples of the learner's generator in eval mode, on the CPU: images in [0, 1], or points."
-    return generate(self, n, seed)
+    "`n` samples in eval mode, on the CPU, from the generator's average if there is one: images in [0, 1], or points."
+    return generate(self, n, seed, raw)
 
 # %% ../nbs/14_sample.ipynb #67910042
 def save_samples(samples:Tensor, # images (n,C,H,W) in [0, 1], or points (n,2)
@@ -83,21 +85,24 @@ def latent_walk(learn:Learner, # a GAN learner
                 rows:int=4, # walks, one per row
                 steps:int=8, # images per walk, both ends included
                 seed:int=0, # seed of the walks' ends
+                raw:bool=False, # from the trained generator even if the learner has a `GeneratorEMA`
                )->Tensor:
     "`rows` walks of `steps` generated samples each, between pairs of noise vectors by `slerp`: (rows·steps, ...) in [0, 1] for images."
-    return generate_from(learn.model.generator, walk_noise(learn.dls.train.noise_shape, rows, steps, seed))
+    return generate_from(sampling_generator(learn, raw), walk_noise(learn.dls.train.noise_shape, rows, steps, seed))
 
 # %% ../nbs/14_sample.ipynb #e9c7eb60
 def load_run(run:str|Path, # a main-job output folder (`--out`)
+             raw:bool=False, # the trained generator even if the run kept an average (`--ema`)
             )->tuple[nn.Module,dict]:
-    "The trained generator of a main-job run, in eval mode on the CPU, and the run's `metrics.json`."
+    "The generator of a main-job run — its average if the run kept one, unless `raw` — in eval mode on the CPU, and the run's `metrics.json`."
     run = Path(run)
     if not run.is_dir(): raise OptionError(f"RUN {run} is not a folder")
     for f in ('metrics.json', 'weights.pth'):
         if not (run/f).exists(): raise OptionError(f"RUN {run} has no {f}: give the --out folder of a finished fastai-wgangp run")
     m = json.loads((run/'metrics.json').read_text())
     gen,_ = make_nets(m['data'], m.get('size'), m.get('channels'))
-    gen.load_state_dict(torch.load(run/'weights.pth', map_location='cpu', weights_only=True)['generator'])
+    w = torch.load(run/'weights.pth', map_location='cpu', weights_only=True)
+    gen.load_state_dict(w['generator'] if raw or 'generator_ema' not in w else w['generator_ema'])
     return gen.eval(),m
 
 # %% ../nbs/14_sample.ipynb #4000a761
@@ -113,6 +118,7 @@ def sample_parser()->OneLineParser:
     p.add_argument('-n', type=int, default=64, help='number of samples (default: %(default)s)')
     p.add_argument('--out', metavar='DIR', help='where to write them (default: RUN/samples)')
     p.add_argument('--seed', type=int, default=0, help='seed of the noise (default: %(default)s)')
+    p.add_argument('--raw', action='store_true', help="the trained generator's samples, for a run that kept an average (--ema)")
     p.add_argument('--walk', type=int, nargs=2, default=(4, 8), metavar=('ROWS', 'STEPS'), help='latent walk: walks and steps (default: 4 8)')
     return p
 
@@ -122,7 +128,7 @@ def main(argv:list|None=None, # the arguments; `sys.argv[1:]` if None
     p = sample_parser(); a = p.parse_args(sys.argv[1:] if argv is None else list(argv))
     if a.n<1: p.error(f"-n must be at least 1, got {a.n}")
     if a.walk[0]<1 or a.walk[1]<2: p.error(f"--walk needs ROWS >= 1 and STEPS >= 2, got {a.walk[0]} {a.walk[1]}")
-    try: gen,m = load_run(a.run)
+    try: gen,m = load_run(a.run, a.raw)
     except OptionError as e: p.error(str(e))
     out = Path(a.out or Path(a.run)/'samples')
     shape = _noise_shape(gen)
