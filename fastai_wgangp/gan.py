@@ -18,7 +18,7 @@ from .losses import *
 # %% auto #0
 __all__ = ['CRITIC_STEP_ARGS', 'CRITIC_NORMS', 'Penalty', 'as_penalties', 'TrainStat', 'stat_shares', 'real_score_sign',
            'GPCriticLoss', 'batchnorm_layers', 'floats_in_place', 'InnerLoopEvents', 'WGANGPTrainer',
-           'use_gradient_penalty', 'GradientPenalty', 'critic_norm', 'gp_critic']
+           'use_gradient_penalty', 'GradientPenalty', 'critic_norm', 'gp_critic', 'LazyAdamCorrection']
 
 # %% ../nbs/03_gan.ipynb #0e83ee7d
 _penalty_names = {gradient_penalty:'gp', r1_penalty:'r1', r2_penalty:'r2', dragan_penalty:'dragan',
@@ -600,3 +600,36 @@ def gp_critic(in_size:int, # input size (the generator's output size), a power o
         nf,size = nf*2,size//2
     layers += [nn.Conv2d(nf, 1, 4, padding=0), Flatten()]
     return nn.Sequential(*layers)
+
+# %% ../nbs/03_gan.ipynb #62143d7a
+class LazyAdamCorrection(Callback):
+    "StyleGAN2's Adam settings for a lazily regularised critic: on critic steps lr·c, β₁^c and β₂^c with c = k/(k+1)."
+    order = 99 # after the schedulers (fastai's `ParamScheduler`, the main job's `LinearLR`) have set this batch's lr
+    def __init__(self, every:int|None=None, # the k of c = k/(k+1); None: the `every` of the learner's lazy penalty
+                ): self.every,self.saved = every,None
+
+    def before_fit(self):
+        "Work out c from `every` or the learner's penalties."
+        k = self.every
+        if k is None:
+            ks = {p.every for p in getattr(self.learn.loss_func, 'penalties', []) if p.every>1}
+            if len(ks)!=1: raise ValueError(f"LazyAdamCorrection needs one lazy penalty (Penalty(every=k), k > 1) to take k from, "
+                                            f"found {sorted(ks) or 'none'}: pass every=k")
+            k = ks.pop()
+        if not (isinstance(k, int) and k>=1): raise ValueError(f"every must be a whole number >= 1, got {k!r}")
+        self.c = k/(k+1)
+
+    def before_batch(self):
+        "On a critic step, scale the optimizer's lr and Adam's momenta (kept to put back after the step)."
+        if not self.training or self.gan_trainer.gen_mode: return
+        self.saved = [{h: pg[h] for h in ('lr', 'mom', 'sqr_mom') if h in pg} for pg in self.opt.hypers]
+        for pg,s in zip(self.opt.hypers, self.saved):
+            pg['lr'] = s['lr']*self.c
+            for h in ('mom', 'sqr_mom'):
+                if h in s: pg[h] = s[h]**self.c
+
+    def after_batch(self):
+        "Put the optimizer's own settings back."
+        if self.saved is None: return
+        for pg,s in zip(self.opt.hypers, self.saved): pg.update(s)
+        self.saved = None

@@ -22,11 +22,13 @@ from .metrics import *
 from .distributed import *
 from .images import *
 from .ema import *
+from .augment import *
+from .gan_metrics import *
 
 # %% auto #0
-__all__ = ['HQ_SD', 'NOTES', 'FOLDER_NOTES', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run', 'TimeBudget',
-           'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal', 'generate', 'quality', 'summary', 'JobProgress',
-           'CheckpointEachEpoch', 'train']
+__all__ = ['HQ_SD', 'NOTES', 'FOLDER_NOTES', 'EMA_RAMP', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run',
+           'TimeBudget', 'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal', 'generate', 'quality', 'summary',
+           'JobProgress', 'CheckpointEachEpoch', 'quality_metric', 'train']
 
 # %% ../nbs/09_job.ipynb #1eee8b56
 def make_data(data:str, # one of `DATASETS`, or a folder of images
@@ -63,10 +65,12 @@ def make_learner(data:str, # one of `DATASETS`
                  path:str|Path='.', # the learner's path (checkpoints go to `path/models`)
                  size:int|None=None, # for a folder: side of the images
                  channels:int|None=None, # for a folder: 3 or 1
+                 lazy:int=1, # evaluate the penalty on one critic step in `lazy`, `lazy` times as strong (`Penalty(every=...)`)
                  **kwargs # passed to the learner's constructor
                 )->Learner:
     "A GAN learner for `data` trained with `loss`; a folder of images trains with the digits' recipe."
     if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}: use one of {LOSSES}")
+    if lazy!=1 and loss not in PENALISED: raise ValueError(f"lazy={lazy} makes a penalty lazy, and {loss} has none: use one of {PENALISED}")
     if dls is None: dls = make_data(data, seed, size=size, channels=channels)
     set_seed(seed)
     gen,crit = make_nets(data, size, channels)
@@ -75,11 +79,11 @@ def make_learner(data:str, # one of `DATASETS`
     gp_weight = .1 if toy else 10.
     if loss=='wgan-clip':
         return GANLearner.wgan(dls, gen, crit, **(kw | dict(opt_func=partial(Adam, mom=0., wd=0.), lr=2e-4) | kwargs))
-    if loss=='wgan-gp': return GANLearner.wgan_gp(dls, gen, crit, weight=gp_weight, **kw)
-    if loss=='wgan-lp': return GANLearner.wgan_gp(dls, gen, crit, penalties=Penalty(gradient_penalty, gp_weight, one_sided=True), **kw)
+    if loss=='wgan-gp': return GANLearner.wgan_gp(dls, gen, crit, penalties=Penalty(gradient_penalty, gp_weight, every=lazy), **kw)
+    if loss=='wgan-lp': return GANLearner.wgan_gp(dls, gen, crit, penalties=Penalty(gradient_penalty, gp_weight, every=lazy, one_sided=True), **kw)
     losses = {'hinge-r1': hinge_losses(), 'nonsaturating-r1': nonsaturating_losses(), 'least-squares': least_squares_losses(),
               'relativistic': relativistic_average_losses()}[loss]
-    pen = Penalty(r1_penalty, 1.) if loss.endswith('-r1') else None
+    pen = Penalty(r1_penalty, 1., every=lazy) if loss.endswith('-r1') else None
     return GANLearner.from_losses(dls, gen, crit, losses=losses, penalties=pen, **kw)
 
 # %% ../nbs/09_job.ipynb #f862f13a
@@ -211,6 +215,11 @@ NOTES = dict(
     size="side of the training images (a folder of images)",
     channels="channels of the training images: 3 RGB, 1 grayscale",
     samples_npy="samples.npy holds the generated images as uint8, N×C×H×W, 0–255 (a folder of images)",
+    ema=("the generator's average (GeneratorEMA: half-life in images, ramp-up factor): samples.npy, samples.png, the quality figures above "
+         "and fastai-wgangp-sample come from it; weights.pth holds it as generator_ema"),
+    raw="the same quality figures for the trained generator itself, without the average",
+    augment="differentiable augmentation (DiffAugment) of every batch the critic scored, real and fake",
+    lazy="the penalty was evaluated on one critic step in this many, this many times as strong",
     batch_norm=("where the generator's batch norm takes its statistics in a run on several processes: the global batch on GPUs (SyncBatchNorm), "
                 "each process's slice on CPU processes, where PyTorch's SyncBatchNorm cannot run (then the run is not the same as a one-process run)"),
 )
@@ -235,12 +244,18 @@ def summary(m:dict, # the metrics `train` returns
                                f"{m['fd_real_floor']:.2f}; lower is better)")
     if 'hq' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered; {m['hq']:.1%} of {m['n_samples']:,} samples "
                              f"within {m['hq_sd']} sd of a mode (higher is better)")
+    if 'raw' in m:
+        r = m['raw']
+        res.append(f"(samples from the generator's average, half-life {m['ema']['half_life']:g} images; the trained generator itself: "
+                   + ', '.join(f"{k} {r[k]:.4g}" for k in ('fd', 'modes', 'hq') if k in r) + ")")
     if not {'fd', 'hq'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
     res.append(f"wrote samples.png, samples.npy, losses.png, metrics.json, weights.pth (and pictures during training in epochs/, "
                f"checkpoints in models/) to {m['out']}")
     return res
 
 # %% ../nbs/09_job.ipynb #ced329ff
+def _nan(v): return isinstance(v, float) and math.isnan(v)
+
 class JobProgress(Callback):
     "The main job's report: a progress bar against the budget or the epochs, and about `rows` table rows, each with a sample picture."
     order = Recorder.order+10 # after the recorder has made the epoch's row
@@ -257,7 +272,7 @@ class JobProgress(Callback):
         self.total = math.ceil(self.budget) if self.budget else self.n_epoch
         self.every = (self.budget or self.n_epoch)/self.rows
         self.k = math.floor(self.clock()/self.every) if self.budget else None   # rows due so far
-        self.bar,self.shown,self.header,self.last,self.complete = None,None,False,None,None
+        self.bar,self.shown,self.header,self.last,self.complete,self.latest = None,None,False,None,None,{}
         # a bar only on a terminal or in a notebook: in a log file its redrawn lines would pile up
         if self.show and (IN_NOTEBOOK or sys.stdout.isatty()):
             self.bar = progress_bar(range(self.total), leave=False)
@@ -277,7 +292,9 @@ class JobProgress(Callback):
     def _row(self, epoch):
         rec = self.learn.recorder
         cells = [('epoch', str(epoch)), ('time', format_time(self.clock()))]
-        cells += [(n, f'{v:.4f}') for n,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and n!='train_loss']
+        # a quality column measured every few epochs shows its latest measurement
+        vals = [(n, self.latest.get(n, v) if _nan(v) else v) for n,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and n!='train_loss']
+        cells += [(n, '-' if _nan(v) else f'{v:.4f}') for n,v in vals]
         if self.show:
             self._clear()
             if not self.header: print('  '.join(f'{n:>9}' for n,_ in cells), flush=True); self.header = True
@@ -286,6 +303,8 @@ class JobProgress(Callback):
         self.last = epoch
 
     def after_epoch(self):
+        rec = self.learn.recorder
+        self.latest.update({n:v for n,v in zip(rec.metric_names[1:-1], rec.values[-1]) if isinstance(v, float) and not _nan(v)})
         done,self.complete = (self.clock() if self.budget else self.epoch+1),self.epoch
         if self.k is None: self.k = math.floor(self.epoch/self.every)
         k = math.floor(done/self.every)
@@ -312,6 +331,20 @@ class CheckpointEachEpoch(Callback):
     def after_fit(self):
         if self.trained: self._save()
 
+# %% ../nbs/09_job.ipynb #b634a765
+EMA_RAMP = 0.05 # --ema's ramp-up: half-life min(HALF_LIFE, 0.05·images seen), StyleGAN2-ADA's
+
+def quality_metric(data:str, # one of `DATASETS`, or a folder of images
+                   dls:DataLoaders, # the run's data
+                   every:int=1, # epochs between measurements
+                   n:int=1000, # samples per measurement
+                  )->GANMetric:
+    "The quality figure of `data` measured during training: FD and KID in the digits classifier's features, mode coverage, or FD and KID of 8×8 thumbnails for a folder."
+    if data=='digits': return FrechetMetric(digits_classifier(16).features, real=digits(16)[0].as_subclass(Tensor), every=every, n=n)
+    if data in ('gaussians8', 'gaussians25'): return ModeCoverageMetric(data, every=every)
+    if is_folder(data): return FrechetMetric(thumbnail_features, every=every, n=n)
+    raise ValueError(f"no quality figure for {data}")
+
 # %% ../nbs/09_job.ipynb #64b7be84
 def train(data:str='digits', # one of `DATASETS`, or a folder of images
           loss:str='wgan-gp', # one of `LOSSES`
@@ -327,19 +360,26 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
           size:int|None=None, # for a folder: side of the training images (default 64)
           channels:int|None=None, # for a folder: 3 (RGB, the default) or 1
           workers:int=0, # for a folder: decoding processes
+          ema:float=0., # half-life in images of the generator's average (`GeneratorEMA`, ramp-up `EMA_RAMP`); 0: none
+          augment:str|None=None, # differentiable augmentation policy (`DiffAugment`), e.g. 'color,translation,cutout'
+          metric_every:int|None=None, # measure quality every this many epochs during training (`quality_metric`)
+          lazy:int=1, # evaluate the penalty on one critic step in `lazy` (`Penalty(every=...)`)
          )->dict:
     "Train, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics (None in processes other than rank 0)."
     # launched on several processes (torchrun, accelerate launch): fastai's `distrib_ctx`, `bs` is the global batch, rank 0 writes
     world,rank = max(num_distrib(), 1),rank_distrib()
-    out = check_options(data, loss, epochs, budget, out, seed, bs, world, size, channels, workers)
+    out = check_options(data, loss, epochs, budget, out, seed, bs, world, size, channels, workers, ema, augment, metric_every, lazy)
     folder = is_folder(data)
     if folder: data,size,channels = str(Path(data).resolve()),size or FOLDER_DEFAULTS['size'],channels or FOLDER_DEFAULTS['channels']
     if epochs is None and budget is None: budget = default_budget(data)
     say = noop if quiet or rank else partial(print, flush=True)
     bs = bs or default_bs(data)
     dls = make_data(data, seed, bs//world, size=size, channels=channels, workers=workers)
-    learn = make_learner(data, loss, dls, seed=seed, path=out, size=size, channels=channels)
-    meta = run_meta(learn, data=data, loss=loss, bs=bs, seed=seed, **(dict(size=size, channels=channels) if folder else {}))
+    learn = make_learner(data, loss, dls, seed=seed, path=out, size=size, channels=channels, lazy=lazy)
+    # a learner callback (not the fit's): checkpoints keep the average, and `load_checkpoint` puts it back
+    if ema: learn.add_cb(GeneratorEMA(ema, ramp=EMA_RAMP))
+    meta = run_meta(learn, data=data, loss=loss, bs=bs, seed=seed, ema=float(ema), augment=augment, lazy=lazy,
+                    **(dict(size=size, channels=channels) if folder else {}))
     ckpt,start,done = out/learn.model_dir/'checkpoint.pth',0,dict(train_seconds=0., steps=None)
     if resume and ckpt.exists():
         try: saved = checkpoint_meta(ckpt)
@@ -360,6 +400,8 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
            CheckpointEachEpoch(lambda: {**meta, 'train_seconds': round(clock(), 3), 'steps': dict(counter.steps)}), *L(cbs)]
     if budget: cbs.append(TimeBudget(budget, done['train_seconds']))
     if data in TOY: cbs.append(LinearLR(learn.lr, learn.lr/100, budget, done['train_seconds']))   # the toy recipe: see bench/RESULTS.md
+    if augment: cbs.append(DiffAugment(augment))
+    if metric_every: cbs.append(quality_metric(data, learn.dls, every=metric_every))
     say(f"training {loss} on {data} for " + (f"{budget:g} s" if budget else '') + (' or ' if budget and epochs else '')
         + (f"{epochs} epochs" if epochs else '') + f" (batch size {bs}" + (f" over {world} processes" if world>1 else '')
         + f", seed {seed}); output in {out}")
@@ -376,19 +418,24 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
         return None
     pos = checkpoint_meta(ckpt) if ckpt.exists() else dict(epoch=0, batches=0)
     if stopper.signum is not None: raise Interrupted(stopper.signum, f"in epoch {pos['epoch']} after {pos['batches']} batches", ckpt)
-    x = generate(learn, n_samples, seed)
+    x = generate(learn, n_samples, seed)   # from the average, with --ema
     np.save(out/'samples.npy', (x*255).round().to(torch.uint8).numpy() if folder else x.numpy())
     if x.ndim==4: save_grid(x[:64]*2-1, out/'samples.png', min_size=512)
     else: save_scatter(x, out/'samples.png', real=learn.dls.train.dataset[:n_samples], centres=toy_centres(data) if mixture else None,
                        title=f'{data}, {loss}: {n_samples:,} samples')
     plot_curves(learn, out/'losses.png')
-    atomic_save({'generator': learn.model.generator.state_dict(), 'critic': learn.model.critic.state_dict()}, out/'weights.pth')
+    avg = sampling_generator(learn) if ema else None
+    atomic_save({'generator': learn.model.generator.state_dict(), 'critic': learn.model.critic.state_dict(),
+                 **({'generator_ema': avg.state_dict()} if ema else {})}, out/'weights.pth')
     rec = learn.recorder
-    last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None} if rec.values else {}
+    last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and not math.isnan(v)} if rec.values else {}
+    real = real_images(learn.dls, n_samples) if folder else None
     m = dict(data=data, loss=loss, seed=seed, bs=bs, world_size=world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
              train_seconds=round(train_seconds, 2), steps=counter.steps, n_samples=n_samples,
              **(dict(size=size, channels=channels, samples_npy='uint8') if folder else {}),
-             **quality(data, x, real_images(learn.dls, n_samples) if folder else None), last_epoch=last, out=str(out))
+             **quality(data, x, real), last_epoch=last, out=str(out))
+    if ema: m = dict(m, ema=dict(half_life=float(ema), ramp=EMA_RAMP), raw=quality(data, generate(learn, n_samples, seed, raw=True), real))
+    if augment or lazy>1: m.update({k:v for k,v in dict(augment=augment, lazy=lazy).items() if v and v!=1})
     if world>1 and batchnorm_layers(learn.model):
         m['batch_norm'] = 'global batch (SyncBatchNorm)' if cuda else 'per process'
     m['notes'] = {k:v for k,v in (NOTES | (FOLDER_NOTES if folder else {})).items() if k in m}
