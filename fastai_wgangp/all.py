@@ -10,7 +10,7 @@ __all__ = []
 # %% ../nbs/99_all.ipynb #7d700f1e
 import fastai.vision.gan
 from fastai.vision.gan import *
-from . import core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics
+from . import core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine
 from .core import *
 from .penalties import *
 from .losses import *
@@ -24,7 +24,8 @@ from .images import *
 from .ema import *
 from .augment import *
 from .gan_metrics import *
+from .refine import *
 
 # %% ../nbs/99_all.ipynb #7d0d29be
-_modules = (fastai.vision.gan, core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics)
+_modules = (fastai.vision.gan, core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine)
 __all__ = sorted({n for m in _modules for n in m.__all__})

@@ -58,6 +58,7 @@ def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
                   augment:str|None=None, # differentiable augmentation policy, for images: names from `AUGMENT_NAMES`, comma-separated
                   metric_every:int|None=None, # epochs between quality measurements during training: at least 1
                   lazy:int=1, # evaluate the loss's penalty on one critic step in `lazy`: at least 1
+                  refine:int=0, # steps of critic-guided refinement of the final samples: at least 0
                  )->Path:
     "Refuse a bad option value with an `OptionError` that names the option; create the output folder and return it."
     if is_folder(data):
@@ -86,6 +87,8 @@ def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
         if not (_whole(metric_every) and metric_every>=1): raise OptionError(f"--metric-every must be a whole number of epochs of at least 1, got {metric_every!r}")
         if data=='swissroll': raise OptionError("--metric-every: swissroll has no quality figure (no modes, no image features)")
     if not (_whole(lazy) and lazy>=1): raise OptionError(f"--lazy must be a whole number of at least 1, got {lazy!r}")
+    if not (_whole(refine) and refine>=0): raise OptionError(f"--refine must be a whole number of steps of at least 0, got {refine!r}")
+    if refine and loss=='wgan-clip': raise OptionError("--refine needs a critic the package's trainer trained: use any --loss but wgan-clip")
     if lazy>1 and loss not in PENALISED: raise OptionError(f"--lazy makes a penalty lazy, and --loss {loss} has none: use one of {', '.join(PENALISED)}")
     if world>1 and (b:=bs or default_bs(data)) % world:
         raise OptionError(f"--bs {b} cannot be split evenly between {world} processes: use a multiple of {world}")
@@ -125,6 +128,8 @@ def parser()->OneLineParser:
     p.add_argument('--augment', metavar='POLICY', help=f"differentiable augmentation of the critic's inputs, for images: a comma-separated list of {', '.join(AUGMENT_NAMES)}")
     p.add_argument('--metric-every', type=int, metavar='K', help='measure the quality figure every K epochs during training, as table columns (default: only at the end)')
     p.add_argument('--lazy', type=int, default=1, metavar='K', help="evaluate the loss's penalty on one critic step in K, K times as strong (default: %(default)s, every step)")
+    p.add_argument('--refine', type=int, default=0, metavar='STEPS',
+                   help="move the final samples STEPS gradient steps towards what the critic scores as real (discriminator optimal transport; default: %(default)s, none)")
     p.add_argument('--resume', action='store_true', help="continue the run in --out from its last checkpoint, or start it if it has none")
     p.add_argument('--quiet', action='store_true', help='print only the final metrics')
     return p
@@ -147,7 +152,7 @@ def main(argv:list|None=None, # the command's arguments; `sys.argv[1:]` if None
     p = parser()
     if rank: p.exit = lambda status=0, message=None: sys.exit(status)
     a = p.parse_args(argv)
-    toolkit = dict(ema=a.ema, augment=a.augment, metric_every=a.metric_every, lazy=a.lazy)
+    toolkit = dict(ema=a.ema, augment=a.augment, metric_every=a.metric_every, lazy=a.lazy, refine=a.refine)
     try: check_options(a.data, a.loss, a.epochs, a.budget, a.out, a.seed, a.bs, world, a.size, a.channels, a.workers, **toolkit)
     except OptionError as e: p.error(str(e))
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)   # as Ctrl-C outside training

@@ -24,6 +24,7 @@ from .images import *
 from .ema import *
 from .augment import *
 from .gan_metrics import *
+from .refine import *
 
 # %% auto #0
 __all__ = ['HQ_SD', 'NOTES', 'FOLDER_NOTES', 'EMA_RAMP', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run',
@@ -220,6 +221,9 @@ NOTES = dict(
     raw="the same quality figures for the trained generator itself, without the average",
     augment="differentiable augmentation (DiffAugment) of every batch the critic scored, real and fake",
     lazy="the penalty was evaluated on one critic step in this many, this many times as strong",
+    refine=("the samples were refined after training by discriminator optimal transport (dot_refine): steps Adam steps of size lr "
+            "towards what the critic scores as real, with transport cost; the figures above are the refined samples'"),
+    unrefined="the same quality figures before refinement",
     batch_norm=("where the generator's batch norm takes its statistics in a run on several processes: the global batch on GPUs (SyncBatchNorm), "
                 "each process's slice on CPU processes, where PyTorch's SyncBatchNorm cannot run (then the run is not the same as a one-process run)"),
 )
@@ -247,6 +251,10 @@ def summary(m:dict, # the metrics `train` returns
     if 'raw' in m:
         r = m['raw']
         res.append(f"(samples from the generator's average, half-life {m['ema']['half_life']:g} images; the trained generator itself: "
+                   + ', '.join(f"{k} {r[k]:.4g}" for k in ('fd', 'modes', 'hq') if k in r) + ")")
+    if 'unrefined' in m:
+        r = m['unrefined']
+        res.append(f"(samples refined by {m['refine']['steps']} critic-guided steps; before refinement: "
                    + ', '.join(f"{k} {r[k]:.4g}" for k in ('fd', 'modes', 'hq') if k in r) + ")")
     if not {'fd', 'hq'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
     res.append(f"wrote samples.png, samples.npy, losses.png, metrics.json, weights.pth (and pictures during training in epochs/, "
@@ -364,11 +372,12 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
           augment:str|None=None, # differentiable augmentation policy (`DiffAugment`), e.g. 'color,translation,cutout'
           metric_every:int|None=None, # measure quality every this many epochs during training (`quality_metric`)
           lazy:int=1, # evaluate the penalty on one critic step in `lazy` (`Penalty(every=...)`)
+          refine:int=0, # steps of critic-guided refinement of the final samples (`dot_refine`); 0: none
          )->dict:
     "Train, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics (None in processes other than rank 0)."
     # launched on several processes (torchrun, accelerate launch): fastai's `distrib_ctx`, `bs` is the global batch, rank 0 writes
     world,rank = max(num_distrib(), 1),rank_distrib()
-    out = check_options(data, loss, epochs, budget, out, seed, bs, world, size, channels, workers, ema, augment, metric_every, lazy)
+    out = check_options(data, loss, epochs, budget, out, seed, bs, world, size, channels, workers, ema, augment, metric_every, lazy, refine)
     folder = is_folder(data)
     if folder: data,size,channels = str(Path(data).resolve()),size or FOLDER_DEFAULTS['size'],channels or FOLDER_DEFAULTS['channels']
     if epochs is None and budget is None: budget = default_budget(data)
@@ -419,6 +428,8 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
     pos = checkpoint_meta(ckpt) if ckpt.exists() else dict(epoch=0, batches=0)
     if stopper.signum is not None: raise Interrupted(stopper.signum, f"in epoch {pos['epoch']} after {pos['batches']} batches", ckpt)
     x = generate(learn, n_samples, seed)   # from the average, with --ema
+    real = real_images(learn.dls, n_samples) if folder else None
+    if refine: unrefined,x = quality(data, x, real),learn.refine(x, refine)
     np.save(out/'samples.npy', (x*255).round().to(torch.uint8).numpy() if folder else x.numpy())
     if x.ndim==4: save_grid(x[:64]*2-1, out/'samples.png', min_size=512)
     else: save_scatter(x, out/'samples.png', real=learn.dls.train.dataset[:n_samples], centres=toy_centres(data) if mixture else None,
@@ -429,12 +440,14 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
                  **({'generator_ema': avg.state_dict()} if ema else {})}, out/'weights.pth')
     rec = learn.recorder
     last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and not math.isnan(v)} if rec.values else {}
-    real = real_images(learn.dls, n_samples) if folder else None
     m = dict(data=data, loss=loss, seed=seed, bs=bs, world_size=world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
              train_seconds=round(train_seconds, 2), steps=counter.steps, n_samples=n_samples,
              **(dict(size=size, channels=channels, samples_npy='uint8') if folder else {}),
              **quality(data, x, real), last_epoch=last, out=str(out))
-    if ema: m = dict(m, ema=dict(half_life=float(ema), ramp=EMA_RAMP), raw=quality(data, generate(learn, n_samples, seed, raw=True), real))
+    if ema:
+        xr = generate(learn, n_samples, seed, raw=True)
+        m = dict(m, ema=dict(half_life=float(ema), ramp=EMA_RAMP), raw=quality(data, learn.refine(xr, refine) if refine else xr, real))
+    if refine: m.update(refine=dict(steps=refine, k=1., lr=.01), unrefined=unrefined)
     if augment or lazy>1: m.update({k:v for k,v in dict(augment=augment, lazy=lazy).items() if v and v!=1})
     if world>1 and batchnorm_layers(learn.model):
         m['batch_norm'] = 'global batch (SyncBatchNorm)' if cuda else 'per process'
