@@ -87,11 +87,11 @@ def cost(a):
         rows.append((base, with_ema, aug, upd, meas))
     med = [statistics.median(r[i] for r in rows) for i in range(5)]
     steps_per_epoch = len(learn.dls.train)
-    gen_share = 1/6   # n_crit=5: one batch in six is a generator step
+    gen_share = 1/(learn.cbs.filter(lambda c: hasattr(c, "n_crit"))[0].n_crit+1)   # the share of batches that are generator steps
     return [['training step (batch), defaults', f"{1e3*med[0]:.2f} ms", '–'],
             ['with GeneratorEMA (fit)', f"{1e3*med[1]:.2f} ms", f"{100*(med[1]/med[0]-1):+.1f} % (timing noise ±5 %)"],
             ['one EMA update (once per generator step)', f"{1e3*med[3]:.3f} ms",
-             f"{100*med[3]/(med[0]/gen_share):.2f} % of a generator update (6 batches: 5 critic steps + 1 generator step)"],
+             f"{100*med[3]/(med[0]/gen_share):.2f} % of a generator update ({round(1/gen_share)} batches: critic steps and the generator step)"],
             ['with DiffAugment color,translation,cutout (fit)', f"{1e3*med[2]:.2f} ms", f"{100*(med[2]/med[0]-1):+.1f} %"],
             ['one quality measurement (1,000 samples: FD + KID)', f"{1e3*med[4]:.1f} ms",
              f"{100*med[4]/(med[0]*steps_per_epoch):.1f} % of an epoch ({steps_per_epoch} batches); "

@@ -27,9 +27,9 @@ from .gan_metrics import *
 from .refine import *
 
 # %% auto #0
-__all__ = ['HQ_SD', 'NOTES', 'FOLDER_NOTES', 'EMA_RAMP', 'make_data', 'make_nets', 'make_learner', 'run_meta', 'check_same_run',
-           'TimeBudget', 'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal', 'generate', 'quality', 'summary',
-           'JobProgress', 'CheckpointEachEpoch', 'quality_metric', 'train']
+__all__ = ['RECIPES', 'HQ_SD', 'NOTES', 'FOLDER_NOTES', 'EMA_RAMP', 'make_data', 'make_nets', 'recipe', 'make_learner',
+           'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR', 'StepCounter', 'Interrupted', 'StopOnSignal',
+           'generate', 'quality', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'quality_metric', 'train']
 
 # %% ../nbs/09_job.ipynb #1eee8b56
 def make_data(data:str, # one of `DATASETS`, or a folder of images
@@ -59,6 +59,16 @@ def make_nets(data:str, # one of `DATASETS`, or a folder of images
     return toy_generator(2, 2, width=128), toy_critic(2, width=128)
 
 # %% ../nbs/09_job.ipynb #7d50a7fe
+RECIPES = dict( # each setting's training recipe: Adam's lr (`gp_lr` for WGAN-GP/LP, `lr` for the other losses) and β₁, critic steps per generator step (WGAN-GP/LP), GP weight
+    toy=dict(lr=1e-3, gp_lr=1e-3, mom=.5, n_crit=5, gp=.1),
+    digits=dict(lr=1e-4, gp_lr=3e-4, mom=0., n_crit=2, gp=10.),
+    folder=dict(lr=1e-4, gp_lr=1e-4, mom=0., n_crit=5, gp=10.),
+)
+
+def recipe(data:str)->dict:
+    "The training recipe of `data`: a row of `RECIPES`."
+    return RECIPES['toy' if data in TOY else 'digits' if data=='digits' else 'folder']
+
 def make_learner(data:str, # one of `DATASETS`
                  loss:str='wgan-gp', # one of `LOSSES`
                  dls:DataLoaders|None=None, # defaults to `make_data(data, seed)`
@@ -69,19 +79,19 @@ def make_learner(data:str, # one of `DATASETS`
                  lazy:int=1, # evaluate the penalty on one critic step in `lazy`, `lazy` times as strong (`Penalty(every=...)`)
                  **kwargs # passed to the learner's constructor
                 )->Learner:
-    "A GAN learner for `data` trained with `loss`; a folder of images trains with the digits' recipe."
+    "A GAN learner for `data` trained with `loss` and the setting's recipe (`RECIPES`)."
     if loss not in LOSSES: raise ValueError(f"unknown loss {loss!r}: use one of {LOSSES}")
     if lazy!=1 and loss not in PENALISED: raise ValueError(f"lazy={lazy} makes a penalty lazy, and {loss} has none: use one of {PENALISED}")
     if dls is None: dls = make_data(data, seed, size=size, channels=channels)
     set_seed(seed)
     gen,crit = make_nets(data, size, channels)
-    toy = data in TOY
-    kw = dict(path=path, lr=1e-3 if toy else 1e-4, opt_func=partial(Adam, mom=.5 if toy else 0., sqr_mom=.9, eps=1e-8, wd=0.)) | kwargs
-    gp_weight = .1 if toy else 10.
+    r = recipe(data)
+    kw = dict(path=path, lr=r['lr'], opt_func=partial(Adam, mom=r['mom'], sqr_mom=.9, eps=1e-8, wd=0.)) | kwargs
     if loss=='wgan-clip':
         return GANLearner.wgan(dls, gen, crit, **(kw | dict(opt_func=partial(Adam, mom=0., wd=0.), lr=2e-4) | kwargs))
-    if loss=='wgan-gp': return GANLearner.wgan_gp(dls, gen, crit, penalties=Penalty(gradient_penalty, gp_weight, every=lazy), **kw)
-    if loss=='wgan-lp': return GANLearner.wgan_gp(dls, gen, crit, penalties=Penalty(gradient_penalty, gp_weight, every=lazy, one_sided=True), **kw)
+    if loss in ('wgan-gp', 'wgan-lp'):
+        gp = Penalty(gradient_penalty, r['gp'], every=lazy, **(dict(one_sided=True) if loss=='wgan-lp' else {}))
+        return GANLearner.wgan_gp(dls, gen, crit, penalties=gp, **(dict(n_crit=r['n_crit']) | kw | dict(lr=kwargs.get('lr', r['gp_lr']))))
     losses = {'hinge-r1': hinge_losses(), 'nonsaturating-r1': nonsaturating_losses(), 'least-squares': least_squares_losses(),
               'relativistic': relativistic_average_losses()}[loss]
     pen = Penalty(r1_penalty, 1., every=lazy) if loss.endswith('-r1') else None
