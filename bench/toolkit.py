@@ -25,6 +25,8 @@ CONFIGS = {
     'lazy4': dict(lazy=4),
     'augment+ema': dict(augment='color,translation,cutout', ema=10_000.),
     'translation+ema': dict(augment='translation', ema=10_000.),
+    'refine': dict(refine=50),
+    'ema+refine': dict(ema=10_000., refine=50),
 }
 
 def one(data, config, seed, epochs, budget):
@@ -35,6 +37,7 @@ def one(data, config, seed, epochs, budget):
     keys = ('fd', 'classes_present') if data=='digits' else ('modes', 'hq')
     res = {k: m[k] for k in keys} | dict(gen_steps=m['steps']['generator'], seconds=m['train_seconds'], epochs=m['epochs'])
     if 'raw' in m: res['raw'] = {k: m['raw'][k] for k in keys}
+    if 'unrefined' in m: res['unrefined'] = {k: m['unrefined'][k] for k in keys}
     return res
 
 def quality_rows(a):
@@ -50,6 +53,8 @@ def quality_rows(a):
         row = [c, ' '.join(f'--{k.replace("_", "-")} {v:g}' if isinstance(v, float) else f'--{k} {v}' for k,v in CONFIGS[c].items()) or '(defaults)',
                f"{fmt(statistics.mean(vals))} ± {fmt(statistics.pstdev(vals))}", ', '.join(fmt(v) for v in vals)]
         row.append(', '.join(fmt(r['raw'][key]) for r in rs) if 'raw' in rs[0] else '–')
+        row.append(', '.join(f"{fmt(r['unrefined'][key])} ({r['unrefined']['classes_present' if a.data=='digits' else 'modes']})" for r in rs)
+                   if 'unrefined' in rs[0] else '–')
         row.append(', '.join(str(r['classes_present' if a.data=='digits' else 'modes']) for r in rs))
         row.append(f"{statistics.mean(r['gen_steps'] for r in rs):.0f}")
         rows.append(row); print(json.dumps(dict(config=c, runs=rs)), flush=True)
@@ -118,8 +123,9 @@ def main():
     what = f"{a.epochs} epochs" if a.epochs else f"{a.budget:g} s of wall time"
     figure = 'FD (digits classifier features; lower is better)' if a.data=='digits' else 'high-quality % (higher is better)'
     record(f'Training toolkit: {a.data}, {what}', f"{what} per run, one thread per run, two runs at a time, seeds {a.seeds}, 2,500 samples; "
-           "the figure is the sampled generator's (the average, with --ema); 'raw' is the trained generator's own",
-           ['config', 'options', f'{figure}, mean ± sd', 'per seed', 'raw generator, per seed', 'classes' if a.data=='digits' else 'modes', 'generator steps'],
+           "the figure is the sampled generator's (the average, with --ema), after refinement with --refine; 'raw' is the trained generator's own; "
+           "'unrefined' the samples before refinement (with their modes or classes)",
+           ['config', 'options', f'{figure}, mean ± sd', 'per seed', 'raw generator, per seed', 'unrefined, per seed', 'classes' if a.data=='digits' else 'modes', 'generator steps'],
            rows)
 
 if __name__=='__main__': main()

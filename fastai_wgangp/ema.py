@@ -7,16 +7,19 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/ema.html.md"""
 # %% ../nbs/16_ema.ipynb #f10198c8
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from copy import deepcopy
 import torch, torch.nn as nn
 from torch import Tensor
 from fastcore.basics import store_attr, patch
 from fastai.callback.core import Callback
+from fastai.learner import Learner
+from fastai.vision.gan import GANLearner
 from fastai.torch_core import num_distrib
 from .data import to_unit_range
 
 # %% auto #0
-__all__ = ['GeneratorEMA', 'sampling_generator', 'generate_from']
+__all__ = ['GeneratorEMA', 'sampling_generator', 'generate_from', 'generator_in_model']
 
 # %% ../nbs/16_ema.ipynb #08693b70
 class GeneratorEMA(Callback):
@@ -55,9 +58,8 @@ class GeneratorEMA(Callback):
 
 # %% ../nbs/16_ema.ipynb #8570510a
 def _generator(learn):
-    "The generator being trained (the trainer's reference during a fit: the model may be wrapped then)."
-    tr = getattr(learn, 'gan_trainer', None)
-    return getattr(tr, 'generator', None) or learn.model.generator
+    "The generator being trained."
+    return learn.model.generator
 
 @patch
 def before_fit(self:GeneratorEMA):
@@ -111,3 +113,29 @@ def generate_from(gen:nn.Module, # a generator
         with torch.no_grad(): x = torch.cat([gen(b.to(dev)) for b in noise.split(500)]).float().cpu()
     finally: gen.train(was)
     return to_unit_range(x).clamp(0, 1) if x.ndim==4 else x
+
+# %% ../nbs/16_ema.ipynb #2f62fc2e
+@contextmanager
+def generator_in_model(learn, # a GAN learner
+                       raw:bool=False, # the trained generator: the model is left as it is
+                      ):
+    "Put the generator samples come from (`sampling_generator`) in `learn.model` for the `with` block."
+    gen,old = sampling_generator(learn, raw),learn.model.generator
+    if gen is old:
+        yield gen; return
+    tr = getattr(learn, 'gan_trainer', None)
+    learn.model.generator = gen
+    try: yield gen
+    finally:
+        learn.model.generator = old
+        # fastai's prediction runs the trainer's `before_fit`, which takes the model's generator for the trained one and unfreezes it
+        if getattr(tr, 'generator', None) is gen: tr.generator = old
+        gen.requires_grad_(False)
+
+@patch
+def show_results(self:GANLearner, *args,
+                 raw:bool=False, # the trained generator's results even when there is an average
+                 **kwargs # fastai's `Learner.show_results` arguments
+                ):
+    "fastai's `show_results`, with samples from the generator's average if the learner has one."
+    with generator_in_model(self, raw): return Learner.show_results(self, *args, **kwargs)
