@@ -25,6 +25,7 @@ CONFIGS = {
     'lazy4': dict(lazy=4),
     'augment+ema': dict(augment='color,translation,cutout', ema=10_000.),
     'translation+ema': dict(augment='translation', ema=10_000.),
+    'lazy4+ema': dict(lazy=4, ema=10_000.),
     'refine': dict(refine=50),
     'ema+refine': dict(ema=10_000., refine=50),
 }
