@@ -25,7 +25,7 @@ def one(data, method, seed, budget):
         G.eval()
         with torch.no_grad(): x = G(dls.train.noise(2500, torch.Generator().manual_seed(seed)).as_subclass(torch.Tensor))
         return dict(toy_mode_coverage(x, data), gen_steps=steps)
-    m = train(data, method, budget=budget, out=tempfile.mkdtemp(), seed=seed, quiet=True)
+    m = train(data, method, budget=budget, out=tempfile.mkdtemp(), seed=seed, quiet=True, refine=0)   # the generators' own samples, as the plain loop's
     return dict(modes=m['modes'], n_modes=m['n_modes'], hq=m['hq'], gen_steps=m['steps']['generator'])
 
 def main():

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 # each configuration: the main job's options (`train` keywords) on top of its defaults
 CONFIGS = {
     'base': {},
+    'no-ema': dict(ema=0.),
     'ema': dict(ema=10_000.),
     'ema-2k': dict(ema=2_000.),
     'augment': dict(augment='color,translation,cutout'),
@@ -68,8 +69,8 @@ def cost(a):
     from fastai_wgangp.job import make_learner, make_data, quality_metric
     from fastai_wgangp.ema import GeneratorEMA
     from fastai_wgangp.augment import DiffAugment
-    def fit_time(cbs=(), learner_cbs=(), epochs=a.cost_epochs):
-        learn = make_learner('digits', dls=make_data('digits', 0), seed=0)
+    def fit_time(cbs=(), learner_cbs=(), epochs=a.cost_epochs, lazy=1):
+        learn = make_learner('digits', dls=make_data('digits', 0), seed=0, lazy=lazy)
         for cb in learner_cbs: learn.add_cb(cb)
         with learn.no_bar(), learn.no_logging():
             learn.fit(1, cbs=list(cbs))   # warm-up
@@ -80,6 +81,7 @@ def cost(a):
         base,learn = fit_time()
         ema = GeneratorEMA(10_000., ramp=.05); with_ema,_ = fit_time(learner_cbs=[ema])
         aug,_ = fit_time(cbs=[DiffAugment('color,translation,cutout')])
+        lazy,_ = fit_time(lazy=4)
         # one EMA update, and one measurement of the main job's digits metric, on their own
         gen = learn.model.generator
         t = time.perf_counter()
@@ -90,8 +92,8 @@ def cost(a):
         t = time.perf_counter()
         for _ in range(5): met.after_train()
         meas = (time.perf_counter()-t)/5
-        rows.append((base, with_ema, aug, upd, meas))
-    med = [statistics.median(r[i] for r in rows) for i in range(5)]
+        rows.append((base, with_ema, aug, upd, meas, lazy))
+    med = [statistics.median(r[i] for r in rows) for i in range(6)]
     steps_per_epoch = len(learn.dls.train)
     gen_share = 1/(learn.cbs.filter(lambda c: hasattr(c, "n_crit"))[0].n_crit+1)   # the share of batches that are generator steps
     return [['training step (batch), defaults', f"{1e3*med[0]:.2f} ms", '–'],
@@ -99,6 +101,7 @@ def cost(a):
             ['one EMA update (once per generator step)', f"{1e3*med[3]:.3f} ms",
              f"{100*med[3]/(med[0]/gen_share):.2f} % of a generator update ({round(1/gen_share)} batches: critic steps and the generator step)"],
             ['with DiffAugment color,translation,cutout (fit)', f"{1e3*med[2]:.2f} ms", f"{100*(med[2]/med[0]-1):+.1f} %"],
+            ['with --lazy 4 (GP on one critic step in 4; fit)', f"{1e3*med[5]:.2f} ms", f"{100*(med[5]/med[0]-1):+.1f} %"],
             ['one quality measurement (1,000 samples: FD + KID)', f"{1e3*med[4]:.1f} ms",
              f"{100*med[4]/(med[0]*steps_per_epoch):.1f} % of an epoch ({steps_per_epoch} batches); "
              f"{100*med[4]/(med[0]*steps_per_epoch*10):.2f} % with --metric-every 10"]]

@@ -10,9 +10,10 @@ import argparse, math, os, shlex, signal, sys, tempfile, threading, warnings
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'IMAGE_SIZES', 'DEFAULT_BS', 'FOLDER_DEFAULTS', 'AUGMENT_NAMES', 'PENALISED',
-           'default_bs', 'default_budget', 'OptionError', 'is_folder', 'check_options', 'OneLineParser', 'parser',
-           'resume_command', 'main']
+__all__ = ['TOY', 'DATASETS', 'LOSSES', 'N_TRAIN', 'IMAGE_SIZES', 'DEFAULT_BS', 'FOLDER_DEFAULTS', 'DEFAULT_EMA',
+           'DEFAULT_REFINE', 'AUGMENT_NAMES', 'PENALISED', 'default_bs', 'default_ema', 'default_refine',
+           'default_budget', 'OptionError', 'is_folder', 'check_options', 'OneLineParser', 'parser', 'resume_command',
+           'main']
 
 # %% ../nbs/09_cli.ipynb #1215e398
 TOY = ('gaussians8', 'gaussians25', 'swissroll')
@@ -22,12 +23,22 @@ N_TRAIN = dict(digits=1797, gaussians8=100_000, gaussians25=100_000, swissroll=1
 IMAGE_SIZES = (8, 16, 32, 64, 128, 256) # sides a folder's images can be trained at (the models double the resolution per layer)
 DEFAULT_BS = dict(digits=64, gaussians8=256, gaussians25=256, swissroll=256) # batch size when --bs is not given
 FOLDER_DEFAULTS = dict(size=64, channels=3, bs=64, noise_size=100) # a folder of images: --size, --channels, --bs and the generator's noise
+DEFAULT_EMA = dict(digits=10_000.) # --ema when not given: a half-life in images where it measurably helps (bench/RESULTS.md), else 0
+DEFAULT_REFINE = dict(gaussians8=50, gaussians25=50) # --refine when not given: critic-guided steps where they measurably help, else 0
 AUGMENT_NAMES = ('color', 'translation', 'cutout') # the transforms --augment combines (`fastai_wgangp.augment.AUGMENTATIONS`)
 PENALISED = ('wgan-gp', 'wgan-lp', 'hinge-r1', 'nonsaturating-r1') # losses with a penalty, which --lazy can make lazy
 
 def default_bs(data:str)->int:
     "The batch size of a run on `data` (a built-in data set or a folder) when --bs is not given."
     return DEFAULT_BS.get(data, FOLDER_DEFAULTS['bs'])
+
+def default_ema(data:str)->float:
+    "The half-life in images of the generator's average of a run on `data` when --ema is not given (0: none)."
+    return DEFAULT_EMA.get(data, 0.)
+
+def default_refine(data:str)->int:
+    "The steps of critic-guided refinement of a run's final samples on `data` when --refine is not given (0: none)."
+    return DEFAULT_REFINE.get(data, 0)
 
 def default_budget(data:str)->float:
     "Training seconds of a run with neither `--epochs` nor `--budget`."
@@ -54,11 +65,11 @@ def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
                   size:int|None=None, # side of the training images, for a folder: one of `IMAGE_SIZES`
                   channels:int|None=None, # 1 or 3, for a folder
                   workers:int=0, # decoding processes, for a folder: at least 0
-                  ema:float=0., # half-life in images of the generator's average: 0 (none) or above
+                  ema:float|None=None, # half-life in images of the generator's average: 0 (none) or above; None: `default_ema`
                   augment:str|None=None, # differentiable augmentation policy, for images: names from `AUGMENT_NAMES`, comma-separated
                   metric_every:int|None=None, # epochs between quality measurements during training: at least 1
                   lazy:int=1, # evaluate the loss's penalty on one critic step in `lazy`: at least 1
-                  refine:int=0, # steps of critic-guided refinement of the final samples: at least 0
+                  refine:int|None=None, # steps of critic-guided refinement of the final samples: at least 0; None: `default_refine`
                  )->Path:
     "Refuse a bad option value with an `OptionError` that names the option; create the output folder and return it."
     if is_folder(data):
@@ -75,7 +86,7 @@ def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
     if not (_whole(seed) and 0<=seed<2**32): raise OptionError(f"--seed must be a whole number from 0 to 2**32-1, got {seed!r}")
     if bs is not None and not (_whole(bs) and bs>=1): raise OptionError(f"--bs must be a whole number of at least 1, got {bs!r}")
     if bs is not None and not is_folder(data) and bs>N_TRAIN[data]: raise OptionError(f"--bs {bs} is larger than the {N_TRAIN[data]:,} training samples of {data}")
-    if not (isinstance(ema, (int, float)) and not isinstance(ema, bool) and math.isfinite(ema) and ema>=0):
+    if ema is not None and not (isinstance(ema, (int, float)) and not isinstance(ema, bool) and math.isfinite(ema) and ema>=0):
         raise OptionError(f"--ema must be a half-life in images of at least 0 (0: no average), got {ema!r}")
     if augment is not None:
         names = [a.strip() for a in augment.split(',') if a.strip()]
@@ -87,7 +98,7 @@ def check_options(data:str='digits', # one of `DATASETS`, or a folder of images
         if not (_whole(metric_every) and metric_every>=1): raise OptionError(f"--metric-every must be a whole number of epochs of at least 1, got {metric_every!r}")
         if data=='swissroll': raise OptionError("--metric-every: swissroll has no quality figure (no modes, no image features)")
     if not (_whole(lazy) and lazy>=1): raise OptionError(f"--lazy must be a whole number of at least 1, got {lazy!r}")
-    if not (_whole(refine) and refine>=0): raise OptionError(f"--refine must be a whole number of steps of at least 0, got {refine!r}")
+    if refine is not None and not (_whole(refine) and refine>=0): raise OptionError(f"--refine must be a whole number of steps of at least 0, got {refine!r}")
     if refine and loss=='wgan-clip': raise OptionError("--refine needs a critic the package's trainer trained: use any --loss but wgan-clip")
     if lazy>1 and loss not in PENALISED: raise OptionError(f"--lazy makes a penalty lazy, and --loss {loss} has none: use one of {', '.join(PENALISED)}")
     if world>1 and (b:=bs or default_bs(data)) % world:
@@ -123,13 +134,15 @@ def parser()->OneLineParser:
     p.add_argument('--size', type=int, help='for a folder: side of the square training images, one of %s (default: 64)' % ', '.join(map(str, IMAGE_SIZES)))
     p.add_argument('--channels', type=int, help='for a folder: 3 (RGB) or 1 (grayscale) (default: 3)')
     p.add_argument('--workers', type=int, default=0, help='for a folder: processes decoding the images (default: %(default)s)')
-    p.add_argument('--ema', type=float, default=0., metavar='HALF_LIFE',
-                   help="sample from an average of the generator's weights with this half-life in images, ramped up over the start (0: none; default: %(default)s)")
+    p.add_argument('--ema', type=float, metavar='HALF_LIFE',
+                   help="sample from an average of the generator's weights with this half-life in images, ramped up over the start "
+                        "(0: none; default: 10000 for digits, where it measurably helps, 0 for the rest)")
     p.add_argument('--augment', metavar='POLICY', help=f"differentiable augmentation of the critic's inputs, for images: a comma-separated list of {', '.join(AUGMENT_NAMES)}")
     p.add_argument('--metric-every', type=int, metavar='K', help='measure the quality figure every K epochs during training, as table columns (default: only at the end)')
     p.add_argument('--lazy', type=int, default=1, metavar='K', help="evaluate the loss's penalty on one critic step in K, K times as strong (default: %(default)s, every step)")
-    p.add_argument('--refine', type=int, default=0, metavar='STEPS',
-                   help="move the final samples STEPS gradient steps towards what the critic scores as real (discriminator optimal transport; default: %(default)s, none)")
+    p.add_argument('--refine', type=int, metavar='STEPS',
+                   help="move the final samples STEPS gradient steps towards what the critic scores as real (discriminator optimal transport; "
+                        "0: none; default: 50 for the Gaussian mixtures, where it measurably helps, 0 for the rest)")
     p.add_argument('--resume', action='store_true', help="continue the run in --out from its last checkpoint, or start it if it has none")
     p.add_argument('--quiet', action='store_true', help='print only the final metrics')
     return p

@@ -37,7 +37,7 @@ class GANMetric(Callback):
     def __init__(self,
                  func:Callable, # maps samples (images in [-1, 1], or points) to a dict with a number for each of `names`
                  names:str|list, # the figures `func` returns that become columns, e.g. 'fd' or ['hq', 'modes']
-                 every:int=1, # epochs between measurements
+                 every:int=10, # epochs between measurements
                  n:int=1000, # samples scored
                  seed:int=0, # seed of the (fixed) noise of the samples
                  raw:bool=False, # score the trained generator even when there is a `GeneratorEMA` (whose average is the default)
@@ -74,7 +74,7 @@ class GANMetric(Callback):
 
 # %% ../nbs/18_gan_metrics.ipynb #d2c89161
 def ModeCoverageMetric(name:str='gaussians25', # 'gaussians8' or 'gaussians25'
-                       every:int=1, # epochs between measurements
+                       every:int=10, # epochs between measurements
                        n:int=2500, # samples (the papers use 2,500)
                        **kwargs # more `GANMetric` arguments
                       )->GANMetric:
@@ -97,7 +97,7 @@ class FrechetMetric(GANMetric):
     def __init__(self,
                  features:Callable|None=None, # maps a batch to (bs,d) features; None: 8×8 thumbnails for images, the points themselves
                  real:Tensor|None=None, # real samples (images in [-1, 1]); None: up to `n_real` of the training set
-                 every:int=1, # epochs between measurements
+                 every:int=10, # epochs between measurements
                  n:int=1000, # generated samples scored
                  n_real:int=2500, # real samples, when `real` is None
                  kid:bool=True, # also the kernel distance

@@ -246,6 +246,10 @@ FOLDER_NOTES = dict(
     n_real="real images the distance is measured against",
 )
 
+def _figures(r):
+    "A quality block of `metrics.json` in words."
+    return ', '.join(([f"FD {r['fd']:.2f}"] if 'fd' in r else []) + ([f"{r['modes']}/{r['n_modes']} modes, {r['hq']:.1%} within {r['hq_sd']} sd"] if 'hq' in r else []))
+
 def summary(m:dict, # the metrics `train` returns
            )->list:
     "The closing lines of a run, in words: how long it trained, what its quality figures mean, and where its files are."
@@ -258,14 +262,8 @@ def summary(m:dict, # the metrics `train` returns
                                f"{m['fd_real_floor']:.2f}; lower is better)")
     if 'hq' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered; {m['hq']:.1%} of {m['n_samples']:,} samples "
                              f"within {m['hq_sd']} sd of a mode (higher is better)")
-    if 'raw' in m:
-        r = m['raw']
-        res.append(f"(samples from the generator's average, half-life {m['ema']['half_life']:g} images; the trained generator itself: "
-                   + ', '.join(f"{k} {r[k]:.4g}" for k in ('fd', 'modes', 'hq') if k in r) + ")")
-    if 'unrefined' in m:
-        r = m['unrefined']
-        res.append(f"(samples refined by {m['refine']['steps']} critic-guided steps; before refinement: "
-                   + ', '.join(f"{k} {r[k]:.4g}" for k in ('fd', 'modes', 'hq') if k in r) + ")")
+    if 'raw' in m: res.append(f"(samples from the generator's average, half-life {m['ema']['half_life']:g} images; the trained generator itself: {_figures(m['raw'])})")
+    if 'unrefined' in m: res.append(f"(samples refined by {m['refine']['steps']} critic-guided steps; before refinement: {_figures(m['unrefined'])})")
     if not {'fd', 'hq'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
     res.append(f"wrote samples.png, samples.npy, losses.png, metrics.json, weights.pth (and pictures during training in epochs/, "
                f"checkpoints in models/) to {m['out']}")
@@ -378,11 +376,11 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
           size:int|None=None, # for a folder: side of the training images (default 64)
           channels:int|None=None, # for a folder: 3 (RGB, the default) or 1
           workers:int=0, # for a folder: decoding processes
-          ema:float=0., # half-life in images of the generator's average (`GeneratorEMA`, ramp-up `EMA_RAMP`); 0: none
+          ema:float|None=None, # half-life in images of the generator's average (`GeneratorEMA`, ramp-up `EMA_RAMP`); 0: none; None: `default_ema(data)`
           augment:str|None=None, # differentiable augmentation policy (`DiffAugment`), e.g. 'color,translation,cutout'
           metric_every:int|None=None, # measure quality every this many epochs during training (`quality_metric`)
           lazy:int=1, # evaluate the penalty on one critic step in `lazy` (`Penalty(every=...)`)
-          refine:int=0, # steps of critic-guided refinement of the final samples (`dot_refine`); 0: none
+          refine:int|None=None, # steps of critic-guided refinement of the final samples (`dot_refine`); 0: none; None: `default_refine(data)`
          )->dict:
     "Train, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics (None in processes other than rank 0)."
     # launched on several processes (torchrun, accelerate launch): fastai's `distrib_ctx`, `bs` is the global batch, rank 0 writes
@@ -391,6 +389,8 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
     folder = is_folder(data)
     if folder: data,size,channels = str(Path(data).resolve()),size or FOLDER_DEFAULTS['size'],channels or FOLDER_DEFAULTS['channels']
     if epochs is None and budget is None: budget = default_budget(data)
+    if ema is None: ema = default_ema(data)
+    if refine is None: refine = default_refine(data) if loss!='wgan-clip' else 0   # a clipped critic's slope is far below 1: nothing would move
     say = noop if quiet or rank else partial(print, flush=True)
     bs = bs or default_bs(data)
     dls = make_data(data, seed, bs//world, size=size, channels=channels, workers=workers)
