@@ -57,14 +57,10 @@ class GeneratorEMA(Callback):
         self.seen += amount
 
 # %% ../nbs/16_ema.ipynb #8570510a
-def _generator(learn):
-    "The generator being trained."
-    return learn.model.generator
-
 @patch
 def before_fit(self:GeneratorEMA):
     "Start the average as a copy of the generator, unless an earlier fit (or a checkpoint) did; keep it on the generator's device."
-    gen = _generator(self.learn)
+    gen = self.learn.model.generator
     if self.ema is None: self.make(gen)
     self.ema.to(next(gen.parameters()).device)
 
@@ -79,20 +75,20 @@ def make(self:GeneratorEMA, generator:nn.Module # the generator to average
 def after_step(self:GeneratorEMA):
     "Average in the generator's new weights after a generator step."
     if self.training and self.gan_trainer.gen_mode:
-        self.update(_generator(self.learn), len(self.learn.xb[0])*max(num_distrib(), 1))
+        self.update(self.learn.model.generator, len(self.learn.xb[0])*max(num_distrib(), 1))
 
 # %% ../nbs/16_ema.ipynb #a3a9e34c
 @patch
 def checkpoint_state(self:GeneratorEMA)->dict:
     "The average's weights and the images (or steps) seen, for `save_checkpoint`."
-    if self.ema is None: self.make(_generator(self.learn))
+    if self.ema is None: self.make(self.learn.model.generator)
     return dict(ema=self.ema.state_dict(), seen=self.seen)
 
 @patch
 def load_checkpoint_state(self:GeneratorEMA, state:dict # from `checkpoint_state`
                          ):
     "Put back the average saved by `save_checkpoint`."
-    if self.ema is None: self.make(_generator(self.learn))
+    if self.ema is None: self.make(self.learn.model.generator)
     self.ema.load_state_dict(state['ema']); self.seen = state['seen']
 
 # %% ../nbs/16_ema.ipynb #e7404a9f
@@ -101,7 +97,7 @@ def sampling_generator(learn, # a GAN learner
                       )->nn.Module:
     "The generator samples come from: the `GeneratorEMA` average if the learner has one, else (or with `raw`) the trained generator."
     emas = [cb for cb in learn.cbs if isinstance(cb, GeneratorEMA) and cb.ema is not None]
-    return _generator(learn) if raw or not emas else emas[0].ema
+    return learn.model.generator if raw or not emas else emas[0].ema
 
 def generate_from(gen:nn.Module, # a generator
                   noise:Tensor, # its inputs, batch first
@@ -112,7 +108,7 @@ def generate_from(gen:nn.Module, # a generator
     try:
         with torch.no_grad(): x = torch.cat([gen(b.to(dev)) for b in noise.split(500)]).float().cpu()
     finally: gen.train(was)
-    return to_unit_range(x).clamp(0, 1) if x.ndim==4 else x
+    return to_unit_range(x) if x.ndim==4 else x
 
 # %% ../nbs/16_ema.ipynb #2f62fc2e
 @contextmanager

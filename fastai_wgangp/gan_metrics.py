@@ -8,6 +8,7 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/gan_metrics.html.md"""
 from __future__ import annotations
 import math
 from collections.abc import Callable
+from functools import partial
 import numpy as np, torch, torch.nn as nn
 from torch import Tensor
 from fastcore.basics import store_attr, listify
@@ -79,7 +80,7 @@ def ModeCoverageMetric(name:str='gaussians25', # 'gaussians8' or 'gaussians25'
                        **kwargs # more `GANMetric` arguments
                       )->GANMetric:
     "`GANMetric` columns `hq` (share of high-quality samples) and `modes` (modes covered) on toy mixture `name`."
-    return GANMetric(lambda x: toy_mode_coverage(x, name), ['hq', 'modes'], every=every, n=n, **kwargs)
+    return GANMetric(partial(toy_mode_coverage, name=name), ['hq', 'modes'], every=every, n=n, **kwargs)
 
 # %% ../nbs/18_gan_metrics.ipynb #8b7de8a6
 def _real_samples(learn, n):

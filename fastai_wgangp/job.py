@@ -445,11 +445,10 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
     else: save_scatter(x, out/'samples.png', real=learn.dls.train.dataset[:n_samples], centres=toy_centres(data) if mixture else None,
                        title=f'{data}, {loss}: {n_samples:,} samples')
     plot_curves(learn, out/'losses.png')
-    avg = sampling_generator(learn) if ema else None
     atomic_save({'generator': learn.model.generator.state_dict(), 'critic': learn.model.critic.state_dict(),
-                 **({'generator_ema': avg.state_dict()} if ema else {})}, out/'weights.pth')
+                 **({'generator_ema': sampling_generator(learn).state_dict()} if ema else {})}, out/'weights.pth')
     rec = learn.recorder
-    last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and not math.isnan(v)} if rec.values else {}
+    last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and not _nan(v)} if rec.values else {}
     m = dict(data=data, loss=loss, seed=seed, bs=bs, world_size=world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
              train_seconds=round(train_seconds, 2), steps=counter.steps, n_samples=n_samples,
              **(dict(size=size, channels=channels, samples_npy='uint8') if folder else {}),
@@ -458,7 +457,8 @@ def train(data:str='digits', # one of `DATASETS`, or a folder of images
         xr = generate(learn, n_samples, seed, raw=True)
         m = dict(m, ema=dict(half_life=float(ema), ramp=EMA_RAMP), raw=quality(data, learn.refine(xr, refine) if refine else xr, real))
     if refine: m.update(refine=dict(steps=refine, k=1., lr=.01), unrefined=unrefined)
-    if augment or lazy>1: m.update({k:v for k,v in dict(augment=augment, lazy=lazy).items() if v and v!=1})
+    if augment: m['augment'] = augment
+    if lazy>1: m['lazy'] = lazy
     if world>1 and batchnorm_layers(learn.model):
         m['batch_norm'] = 'global batch (SyncBatchNorm)' if cuda else 'per process'
     m['notes'] = {k:v for k,v in (NOTES | (FOLDER_NOTES if folder else {})).items() if k in m}

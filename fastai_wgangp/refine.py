@@ -12,6 +12,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from fastai.vision.gan import GANLearner
 from .gan import real_score_sign
+from .data import to_unit_range
 
 # %% auto #0
 __all__ = ['dot_refine', 'critic_lipschitz']
@@ -71,4 +72,4 @@ def refine(self:GANLearner,
     inp = x*2-1 if images else x
     sign = real_score_sign(self.loss_func.crit_loss_func, crit(inp[:2].to(next(crit.parameters()).device)).detach())
     out = dot_refine(crit, inp, sign, k, steps, lr)
-    return ((out+1)/2).clamp(0, 1) if images else out
+    return to_unit_range(out) if images else out
