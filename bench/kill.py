@@ -9,7 +9,8 @@ from pathlib import Path
 from results import record
 
 def start(out, epochs, resume):
-    args = ['fastai-wgangp', '--data', 'digits', '--epochs', str(epochs), '--out', str(out), '--seed', '1', '--quiet'] + ['--resume']*resume
+    # the command installed next to this interpreter, not whichever `fastai-wgangp` is first on PATH
+    args = [str(Path(sys.executable).parent/'fastai-wgangp'), '--data', 'digits', '--epochs', str(epochs), '--out', str(out), '--seed', '1', '--quiet'] + ['--resume']*resume
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 def where(out):
