@@ -10,10 +10,12 @@ __all__ = []
 # %% ../nbs/99_all.ipynb #7d700f1e
 import fastai.vision.gan
 from fastai.vision.gan import *
-from . import core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine
+from . import core, penalties, losses, step, callbacks, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine
 from .core import *
 from .penalties import *
 from .losses import *
+from .step import *
+from .callbacks import *
 from .gan import *
 from .checkpoint import *
 from .data import *
@@ -27,5 +29,5 @@ from .gan_metrics import *
 from .refine import *
 
 # %% ../nbs/99_all.ipynb #7d0d29be
-_modules = (fastai.vision.gan, core, penalties, losses, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine)
+_modules = (fastai.vision.gan, core, penalties, losses, step, callbacks, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine)
 __all__ = sorted({n for m in _modules for n in m.__all__})

@@ -100,7 +100,10 @@ class DiffAugment(Callback):
         return diff_augment(x, self.policy)
 
     def before_fit(self):
-        "Refuse a learner whose trainer does not apply it."
-        if not isinstance(self.learn.loss_func, GPCriticLoss):
+        "Give the learner's loss the augmentation (the trainer clears it at the start of every fit); refuse a loss that cannot apply it."
+        lf = self.learn.loss_func
+        if not isinstance(lf, GPCriticLoss):
             raise TypeError(f"DiffAugment needs a learner trained by the package's WGANGPTrainer (GANLearner.wgan_gp, GANLearner.from_losses "
-                            f"or the GradientPenalty callback); this one's loss is fastai's {type(self.learn.loss_func).__name__}")
+                            f"or the GradientPenalty callback); this one's loss is fastai's {type(lf).__name__}")
+        if lf.augment is not None: raise ValueError(f"one augmentation callback per fit: {lf.augment} is already set")
+        lf.augment = self.critic_augment

@@ -10,6 +10,8 @@ import os, random, tempfile
 import numpy as np
 from fastai.vision.all import *
 from fastai.vision.gan import *
+from .compat import *
+from .callbacks import *
 from .gan import *
 
 # %% auto #0
@@ -52,7 +54,7 @@ def set_rng_states(state:dict, # from `rng_states`
 # %% ../nbs/08_checkpoint.ipynb #f6917245
 def _smooth_state(s): return dict(val=s.val.detach().clone() if isinstance(s.val, Tensor) else torch.tensor(float(s.val)), count=s.count)
 def _set_smooth(s, d): s.val,s.count = d['val'],d['count']
-def _train_stats(learn): return list(getattr(learn.gan_trainer, 'stats', []))   # the trainer's, also once the fit has put fastai's metrics back
+def _train_stats(learn): return list(getattr(getattr(learn, 'train_stats', None), 'stats', []))   # also once the fit has put fastai's metrics back
 def _switchers(learn): return [cb for cb in learn.cbs if isinstance(cb, (FixedGANSwitcher, AdaptiveGANSwitcher))]
 
 def gan_state(learn:Learner)->dict:
@@ -185,25 +187,25 @@ class ResumeGAN:
     "A checkpoint's state, put back by the learner's next fit, which starts at the checkpoint's epoch (fastai's `start_epoch`) and, for a checkpoint taken inside an epoch, at its batch."
     def __init__(self, learn:Learner, state:dict):
         self.learn,self.state = learn,state
-        learn._do_fit = self.do_fit   # `fit` reads its loop before any callback runs, so it is set on the learner now
+        set_fit_loop(learn, self.do_fit)   # `fit` reads its loop before any callback runs, so it is set on the learner now
 
     def do_fit(self):
         "fastai's loop over the epochs from `start_epoch`; the epochs before it are not run at all (no events, no table rows)."
         learn,s = self.learn,self.state
-        del learn._do_fit
-        start = max([cb._skip_to for cb in learn.cbs if isinstance(cb, SkipToEpoch)], default=0)
+        set_fit_loop(learn)
+        start = skip_to_epoch(learn)
         _set_gan_state(learn, s['gan'])
         _set_callback_states(learn, s['callbacks'], strict=False)   # callbacks given to this fit only are in `learn.cbs` now
-        if start==s['position']['epoch'] and s['position']['batches']: learn.all_batches = self.replay
+        if start==s['position']['epoch'] and s['position']['batches']: set_batch_loop(learn, self.replay)
         else: set_rng_states(s['rng'], learn.dls)
         for epoch in range(start, learn.n_epoch):
             learn.epoch = epoch
-            learn._with_events(learn._do_epoch, 'epoch', CancelEpochException)
+            run_epoch(learn)
 
     def replay(self):
         "The interrupted epoch: its data stream drawn again up to the checkpoint's batch, then training from there on."
         learn,s,pos = self.learn,self.state,self.state['position']
-        del learn.all_batches
+        set_batch_loop(learn)
         set_rng_states(s['epoch_start'], learn.dls)   # the streams as the epoch began, so its data come in the same order...
         learn.n_iter = len(learn.dl)
         batches = enumerate(learn.dl)

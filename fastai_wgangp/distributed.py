@@ -10,9 +10,11 @@ import torch, torch.distributed as dist
 from fastai.vision.all import *
 from fastai.vision.gan import *
 from fastai.distributed import *
-from fastai.distributed import _hidden_params
 from accelerate import Accelerator
 from .core import *
+from .compat import *
+from .step import *
+from .callbacks import *
 from .gan import *
 from .data import *
 
@@ -77,10 +79,10 @@ def _live(model): return [p for p in model.parameters() if p.requires_grad and p
 def _sync_bn_layers(model): return [n for n in batchnorm_layers(model) if not isinstance(model.get_submodule(n), nn.SyncBatchNorm)]
 
 # %% ../nbs/12_distributed.ipynb #cc677215
-class GANDistributedTrainer(DistributedTrainer):
+class GANDistributedTrainer(DetachHook, DistributedTrainer):
     "fastai's `DistributedTrainer` for GAN learners: no DDP wrapper; each process trains on its slice of the global batch and the trained network's gradients are averaged after backward."
     order = DistributedTrainer.order
-    @delegates(Accelerator, but=_hidden_params)
+    @delegates(Accelerator, but=ACCELERATOR_HIDDEN)
     def __init__(self,
                  sync_bn:bool=True, # batch norm over the global batch (`nn.SyncBatchNorm`, GPU only); False: per-process statistics
                  **kwargs # passed to accelerate's `Accelerator`, e.g. `cpu=True`
@@ -126,12 +128,12 @@ class GANDistributedTrainer(DistributedTrainer):
         i = 0
         for p in params: p.grad.copy_(flat[i:i+p.numel()].view_as(p.grad)); i += p.numel()
         self.learn.loss = flat[-1].to(self.learn.loss.dtype)
-        tr = getattr(self.learn, 'gan_trainer', None)
-        if isinstance(tr, WGANGPTrainer): tr.stop_if_non_finite(self.learn.loss)
+        guard = getattr(self.learn, 'non_finite_guard', None)
+        if isinstance(guard, NonFiniteGuard): guard.stop_if_non_finite(self.learn.loss)
 
     def after_train(self):
         "The epoch's statistics of every process, in the progress table (before the recorder reads them)."
-        stats = list(getattr(getattr(self.learn, 'gan_trainer', None), 'stats', []))
+        stats = list(getattr(getattr(self.learn, 'train_stats', None), 'stats', []))
         if not stats: return
         # the mean over the processes of each total and count (a process's share): their ratio is the global mean, and
         # a checkpoint taken now or later in the epoch (see `save_checkpoint`) averages them again to the same values
@@ -148,14 +150,13 @@ class GANDistributedTrainer(DistributedTrainer):
             self.learn.dls.loaders,self.learn.dls.device,self.loaders = self.loaders,self.device,None
         global_batch.rank,global_batch.world = 0,1
 
-    def __setattr__(self, name, value):
-        # removing the callback (`distrib_ctx`'s exit) sets `learn` to None whatever ended the fit: restore if `after_fit` did not run
-        if name=='learn' and value is None and getattr(self, 'loaders', None) is not None and getattr(self, 'learn', None) is not None: self._restore()
-        super().__setattr__(name, value)
+    def detached(self):
+        # removing the callback (`distrib_ctx`'s exit) detaches it whatever ended the fit: restore if `after_fit` did not run
+        if self.loaders is not None: self._restore()
 
 # %% ../nbs/12_distributed.ipynb #96c7ef9c
 @patch
-@delegates(Accelerator, but=_hidden_params)
+@delegates(Accelerator, but=ACCELERATOR_HIDDEN)
 def to_distributed(self:GANLearner,
                    sync_bn:bool=True, # batch norm over the global batch (GPU only)
                    **kwargs # passed to accelerate's `Accelerator`

@@ -15,7 +15,7 @@ from fastcore.basics import store_attr, listify
 from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.learner import Recorder
-from .gan import TrainStat
+from .callbacks import TrainStat
 from .checkpoint import rng_states, set_rng_states
 from .metrics import frechet_distance, kernel_distance, extract_features, toy_mode_coverage
 from .images import thumbnail_features, real_images

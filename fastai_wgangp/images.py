@@ -11,6 +11,7 @@ import torch
 from fastai.vision.all import *
 from fastai.vision.gan import InvisibleTensor
 from .data import make_generator, _draw_seed
+from .compat import batch_types, set_batch_types
 from .cli import IMAGE_SIZES
 
 # %% auto #0
@@ -88,7 +89,7 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
         dl.noise_gen,dl.noise_shape = tfm.gen,tfm.noise_shape   # loader attributes: `save_checkpoint` keeps the stream's state
         dl.after_batch.add(tfm)
         # the batch types fastai keeps for decoding (`show_batch`), now with the noise in front
-        dl._types = {tuple: [InvisibleTensor, *dl._types[tuple]]}
+        set_batch_types(dl, {tuple: [InvisibleTensor, *batch_types(dl)[tuple]]})
     return dls
 
 # %% ../nbs/13_images.ipynb #5eb1ba4b

@@ -14,6 +14,7 @@ from fastprogress.fastprogress import format_time
 from .cli import *
 from .penalties import *
 from .losses import *
+from .step import *
 from .gan import *
 from .checkpoint import *
 from .data import *

@@ -12,10 +12,11 @@ import torch, torch.nn as nn
 from torch import Tensor
 from fastai.torch_core import Module
 from fastai.layers import ConvLayer, Flatten, init_default
-from .gan import gp_critic, CRITIC_NORMS
+from fastcore.meta import delegates
 
 # %% auto #0
-__all__ = ['IMAGE_FEATURES', 'toy_generator', 'toy_critic', 'NoiseMap', 'dcgan_generator', 'dcgan_critic', 'image_nets']
+__all__ = ['CRITIC_NORMS', 'IMAGE_FEATURES', 'toy_generator', 'toy_critic', 'NoiseMap', 'dcgan_generator', 'critic_norm',
+           'gp_critic', 'dcgan_critic', 'image_nets']
 
 # %% ../nbs/06_models.ipynb #6bc92734
 def _check_pos(**kw):
@@ -70,6 +71,45 @@ def dcgan_generator(out_size:int, # side of the generated images: 8, 16, 32, ...
     layers = [NoiseMap(), ConvLayer(noise_size, nf, ks=4, stride=1, padding=0, transpose=True)]
     for _ in range(n_up-1): layers.append(ConvLayer(nf, nf//2, ks=4, stride=2, padding=1, transpose=True)); nf //= 2
     layers += [init_default(nn.ConvTranspose2d(nf, n_channels, 4, 2, 1), nn.init.xavier_uniform_), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+# %% ../nbs/06_models.ipynb #86bb6c1a
+CRITIC_NORMS = ('layer', 'instance', None)
+
+def critic_norm(norm:str|None, # 'layer', 'instance' or None
+                nf:int, # features to normalise
+               )->nn.Module|None:
+    "A per-sample normalisation for a critic layer: layer norm (`GroupNorm(1, nf)`), instance norm, or none."
+    if norm is None: return None
+    if norm=='layer': return nn.GroupNorm(1, nf)
+    if norm=='instance': return nn.InstanceNorm2d(nf, affine=True)
+    if norm=='batch': raise ValueError("norm='batch' is not allowed in a critic: batch statistics mix the samples, "
+                                       "which breaks the per-sample gradient penalty; use 'layer', 'instance' or None")
+    raise ValueError(f"unknown norm {norm!r}: use one of {CRITIC_NORMS}")
+
+def _gp_conv(ni, nf, ks, stride, padding, norm, act_cls, **kwargs):
+    # conv (no bias before a normalisation, which would cancel it), norm, activation
+    conv = ConvLayer(ni, nf, ks, stride, padding, norm_type=None, act_cls=None, bias=norm is None, **kwargs)
+    return nn.Sequential(*conv, *filter(None, [critic_norm(norm, nf), act_cls()]))
+
+@delegates(ConvLayer.__init__, but=['norm_type', 'act_cls', 'bias'])
+def gp_critic(in_size:int, # input size (the generator's output size), a power of 2, at least 8
+              n_channels:int, # input channels
+              n_features:int=64, # features of the first layer
+              n_extra_layers:int=0, # extra 3×3 layers at the first resolution
+              norm:str|None='layer', # 'layer', 'instance' or None: never batch norm
+              act_cls=partial(nn.LeakyReLU, negative_slope=0.2), # activation
+              **kwargs)->nn.Sequential:
+    "A critic for `n_channels`×`in_size`×`in_size` images in fastai's `basic_critic` layout, safe for gradient penalties."
+    if in_size<8 or in_size & (in_size-1): raise ValueError(f"in_size must be a power of 2 of at least 8, got {in_size}")
+    critic_norm(norm, 1)
+    layers = [_gp_conv(n_channels, n_features, 4, 2, 1, None, act_cls, **kwargs)]
+    size,nf = in_size//2,n_features
+    layers += [_gp_conv(nf, nf, 3, 1, 1, norm, act_cls, **kwargs) for _ in range(n_extra_layers)]
+    while size>4:
+        layers.append(_gp_conv(nf, nf*2, 4, 2, 1, norm, act_cls, **kwargs))
+        nf,size = nf*2,size//2
+    layers += [nn.Conv2d(nf, 1, 4, padding=0), Flatten()]
     return nn.Sequential(*layers)
 
 # %% ../nbs/06_models.ipynb #767c2ddb

@@ -11,7 +11,7 @@ import torch, torch.nn as nn
 from torch import Tensor
 from fastcore.basics import patch
 from fastai.vision.gan import GANLearner
-from .gan import real_score_sign
+from .step import real_score_sign
 from .data import to_unit_range
 
 # %% auto #0
