@@ -10,21 +10,21 @@ import argparse, json, os, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
-def worker(setting, batches, out):
+def worker(name, batches, out):
     "Train `batches` global batches (after a warm-up) in this process, one of `WORLD_SIZE`; rank 0 writes the timing."
     import warnings; warnings.simplefilter('ignore')
     import torch
     from fastai.vision.all import set_seed, num_distrib, rank_distrib
     from fastai.distributed import distrib_barrier
     from fastai_wgangp.all import gan_dls, digits, gaussians8
-    from fastai_wgangp.cli import DEFAULT_BS
-    from fastai_wgangp.job import make_learner
+    from fastai_wgangp.settings import setting
+    from fastai_wgangp.recipes import make_learner
     world,cuda = max(num_distrib(), 1),torch.cuda.is_available()
-    gbs = DEFAULT_BS[setting]
-    real = digits(16)[0] if setting=='digits' else gaussians8(gbs*batches, seed=0)
+    gbs = setting(name)['bs']
+    real = digits(16)[0] if name=='digits' else gaussians8(gbs*batches, seed=0)
     real = real[torch.arange(gbs*batches) % len(real)]
-    dls = gan_dls(real, noise_size=64 if setting=='digits' else 2, bs=gbs//world, seed=0)
-    learn = make_learner(setting, 'wgan-gp', dls, seed=0)
+    dls = gan_dls(real, noise_size=setting(name)['noise_size'], bs=gbs//world, seed=0)
+    learn = make_learner(name, 'wgan-gp', dls, seed=0)
     def fit():
         with learn.no_bar(), learn.no_logging():
             if world>1:
@@ -69,10 +69,10 @@ def main():
     print(json.dumps({f'{k[0]} {k[1]}x{k[2]}': round(v, 1) for k,v in res.items()}))
     if a.no_record: return
     from results import record
-    from fastai_wgangp.cli import DEFAULT_BS
+    from fastai_wgangp.settings import setting
     dev = f'{gpus} GPU(s), nccl' if gpus else 'CPU processes, gloo'
     record('Distributed throughput: 1 vs 2 processes', f"`fastai-wgangp`'s WGAN-GP learners ({dev}), global batch "
-           f"{', '.join(f'{DEFAULT_BS[s]} ({s})' for s in a.settings.split(','))}, {a.batches} global batches timed after a warm-up epoch, median of {a.runs}",
+           f"{', '.join(str(setting(s)['bs'])+f' ({s})' for s in a.settings.split(','))}, {a.batches} global batches timed after a warm-up epoch, median of {a.runs}",
            ['setting', 'processes', 'threads each', 'samples/s', 'vs 1 process, all cores'], rows)
 
 if __name__=='__main__': main()

@@ -14,7 +14,8 @@ def one(data, method, seed, budget):
     import torch
     torch.set_num_threads(1)
     from fastai.vision.all import set_seed
-    from fastai_wgangp.job import train, make_data, make_nets, generate
+    from fastai_wgangp.job import train
+    from fastai_wgangp.recipes import make_data, make_nets
     from fastai_wgangp.metrics import toy_mode_coverage
     if method=='plain':
         sys.path.insert(0, str(Path(__file__).parent))

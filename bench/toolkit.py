@@ -66,7 +66,8 @@ def cost(a):
     "Seconds per training step of the digits run with each tool, and of one EMA update and one metric measurement on their own."
     import torch
     torch.set_num_threads(1)
-    from fastai_wgangp.job import make_learner, make_data, quality_metric
+    from fastai_wgangp.recipes import make_learner, make_data
+    from fastai_wgangp.gan_metrics import quality_metric
     from fastai_wgangp.ema import GeneratorEMA
     from fastai_wgangp.augment import DiffAugment
     def fit_time(cbs=(), learner_cbs=(), epochs=a.cost_epochs, lazy=1):
@@ -87,7 +88,7 @@ def cost(a):
         t = time.perf_counter()
         for _ in range(200): ema.update(gen, 64)
         upd = (time.perf_counter()-t)/200
-        met = quality_metric('digits', learn.dls, every=1); met.learn = learn; met.before_fit(); met.epoch,met.n_epoch = 0,1
+        met = quality_metric('digits', every=1); met.learn = learn; met.before_fit(); met.epoch,met.n_epoch = 0,1
         met.after_train()   # the first measurement also trains the cached classifier
         t = time.perf_counter()
         for _ in range(5): met.after_train()

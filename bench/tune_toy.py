@@ -1,5 +1,5 @@
 """Tuning the toy-set defaults: one WGAN-GP run per configuration at a fixed wall-time budget, mode coverage of 2,500
-samples. Used to choose the defaults of `fastai_wgangp.job` for the toy sets; the runs tried are listed in RESULTS.md.
+samples. Used to choose the toy recipe of `fastai_wgangp.settings` (`RECIPES`); the runs tried are listed in RESULTS.md.
 
     python bench/tune_toy.py --data gaussians8 --budget 60 --width 256 --lr 1e-3 --weight 0.1
 """
@@ -7,7 +7,7 @@ import argparse, json, time
 import torch
 from fastai.vision.all import *
 from fastai_wgangp.all import *
-from fastai_wgangp.job import TimeBudget, StepCounter, generate
+from fastai_wgangp.job import TimeBudget, StepCounter
 
 def run(data='gaussians8', budget=60., width=512, n_hidden=3, lr=1e-4, weight=.1, beta1=.5, beta2=.9, n_crit=5, bs=256,
         seed=0, threads=2, lr_end=None):

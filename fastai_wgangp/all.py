@@ -10,24 +10,27 @@ __all__ = []
 # %% ../nbs/99_all.ipynb #7d700f1e
 import fastai.vision.gan
 from fastai.vision.gan import *
-from . import core, penalties, losses, step, callbacks, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine
+from . import settings, core, penalties, losses, step, callbacks, gan, data, models, images, metrics, checkpoint, ema, sample, gan_metrics, augment, refine, distributed, recipes
+from .settings import *
 from .core import *
 from .penalties import *
 from .losses import *
 from .step import *
 from .callbacks import *
 from .gan import *
-from .checkpoint import *
 from .data import *
 from .models import *
-from .metrics import *
-from .distributed import *
 from .images import *
+from .metrics import *
+from .checkpoint import *
 from .ema import *
-from .augment import *
+from .sample import *
 from .gan_metrics import *
+from .augment import *
 from .refine import *
+from .distributed import *
+from .recipes import *
 
 # %% ../nbs/99_all.ipynb #7d0d29be
-_modules = (fastai.vision.gan, core, penalties, losses, step, callbacks, gan, checkpoint, data, models, metrics, distributed, images, ema, augment, gan_metrics, refine)
+_modules = (fastai.vision.gan, settings, core, penalties, losses, step, callbacks, gan, data, models, images, metrics, checkpoint, ema, sample, gan_metrics, augment, refine, distributed, recipes)
 __all__ = sorted({n for m in _modules for n in m.__all__})

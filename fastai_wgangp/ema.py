@@ -16,10 +16,10 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.vision.gan import GANLearner
 from fastai.torch_core import num_distrib
-from .data import to_unit_range
+from .settings import positive_number
 
 # %% auto #0
-__all__ = ['GeneratorEMA', 'sampling_generator', 'generate_from', 'generator_in_model']
+__all__ = ['GeneratorEMA', 'sampling_generator', 'generator_in_model']
 
 # %% ../nbs/16_ema.ipynb #08693b70
 class GeneratorEMA(Callback):
@@ -30,10 +30,8 @@ class GeneratorEMA(Callback):
                  ramp:float|None=None, # ramp-up: half-life min(`half_life`, `ramp`·images seen); StyleGAN2-ADA uses 0.05; None: none
                  in_steps:bool=False, # count `half_life` (and the ramp-up) in generator steps instead of images
                 ):
-        if not (isinstance(half_life, (int, float)) and math.isfinite(half_life) and half_life>0):
-            raise ValueError(f"half_life must be a number above 0 ({'generator steps' if in_steps else 'images'}), got {half_life!r}")
-        if ramp is not None and not (isinstance(ramp, (int, float)) and math.isfinite(ramp) and ramp>0):
-            raise ValueError(f"ramp must be a number above 0, or None for no ramp-up, got {ramp!r}")
+        positive_number(half_life, 'half_life', f"a half-life in {'generator steps' if in_steps else 'images'}")
+        if ramp is not None: positive_number(ramp, 'ramp')
         store_attr()
         self.ema,self.seen = None,0
 
@@ -98,17 +96,6 @@ def sampling_generator(learn, # a GAN learner
     "The generator samples come from: the `GeneratorEMA` average if the learner has one, else (or with `raw`) the trained generator."
     emas = [cb for cb in learn.cbs if isinstance(cb, GeneratorEMA) and cb.ema is not None]
     return learn.model.generator if raw or not emas else emas[0].ema
-
-def generate_from(gen:nn.Module, # a generator
-                  noise:Tensor, # its inputs, batch first
-                 )->Tensor:
-    "The generator's output for `noise` in eval mode (its mode restored), on the CPU in float32; images in [0, 1]."
-    dev = next(gen.parameters()).device
-    was = gen.training; gen.eval()
-    try:
-        with torch.no_grad(): x = torch.cat([gen(b.to(dev)) for b in noise.split(500)]).float().cpu()
-    finally: gen.train(was)
-    return to_unit_range(x) if x.ndim==4 else x
 
 # %% ../nbs/16_ema.ipynb #2f62fc2e
 @contextmanager

@@ -11,6 +11,7 @@ from contextlib import nullcontext
 from operator import attrgetter
 from fastai.vision.all import *
 from fastai.vision.gan import *
+from .settings import whole_number
 from .core import *
 from .penalties import *
 from .losses import *
@@ -275,8 +276,7 @@ class LazyAdamCorrection(Callback):
             if len(ks)!=1: raise ValueError(f"LazyAdamCorrection needs one lazy penalty (Penalty(every=k), k > 1) to take k from, "
                                             f"found {sorted(ks) or 'none'}: pass every=k")
             k = ks.pop()
-        if not (isinstance(k, int) and k>=1): raise ValueError(f"every must be a whole number >= 1, got {k!r}")
-        self.c = k/(k+1)
+        self.c = whole_number(k, 'every', 1)/(k+1)
 
     def before_batch(self):
         "On a critic step, scale the optimizer's lr and Adam's momenta (kept to put back after the step)."

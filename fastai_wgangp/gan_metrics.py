@@ -15,14 +15,18 @@ from fastcore.basics import store_attr, listify
 from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.learner import Recorder
+from .settings import setting, JOB, whole_number, OptionError
 from .callbacks import TrainStat
 from .checkpoint import rng_states, set_rng_states
-from .metrics import frechet_distance, kernel_distance, extract_features, toy_mode_coverage
+from .data import digits
+from .metrics import (frechet_distance, kernel_distance, extract_features, fid, toy_mode_coverage, digits_classifier,
+                                   digit_classes, digits_fd_floor)
 from .images import thumbnail_features, real_images
-from .ema import sampling_generator, generate_from
+from .sample import PeriodicSamples, generate_from
 
 # %% auto #0
-__all__ = ['MeasuredStat', 'GANMetric', 'ModeCoverageMetric', 'FrechetMetric']
+__all__ = ['MeasuredStat', 'GANMetric', 'ModeCoverageMetric', 'FrechetMetric', 'quality_space', 'quality_metric',
+           'quality_figures']
 
 # %% ../nbs/18_gan_metrics.ipynb #48720f1b
 class MeasuredStat(TrainStat):
@@ -32,7 +36,7 @@ class MeasuredStat(TrainStat):
     def value(self): return self.val
 
 # %% ../nbs/18_gan_metrics.ipynb #e7280f52
-class GANMetric(Callback):
+class GANMetric(PeriodicSamples):
     "Every `every` epochs (and after the last), score `n` samples of the sampling generator with `func`; each of `names` is a table column."
     order = Recorder.order-1 # `after_train`: the figures are in place before the recorder reads the epoch's columns
     def __init__(self,
@@ -43,25 +47,18 @@ class GANMetric(Callback):
                  seed:int=0, # seed of the (fixed) noise of the samples
                  raw:bool=False, # score the trained generator even when there is a `GeneratorEMA` (whose average is the default)
                 ):
-        if not (isinstance(every, int) and not isinstance(every, bool) and every>=1): raise ValueError(f"every must be a whole number >= 1, got {every!r}")
-        if not (isinstance(n, int) and n>=2): raise ValueError(f"n must be a whole number >= 2, got {n!r}")
-        store_attr('func,every,n,seed,raw')
-        self.names,self.stats = listify(names),L()
+        super().__init__(whole_number(every, 'every', 1), whole_number(n, 'n', 2), seed=seed, raw=raw)
+        self.func,self.names,self.stats = func,listify(names),L()
 
     def before_fit(self):
-        "Add the columns to the learner's metrics and fix the noise."
+        "Fix the noise, and add the columns to the learner's metrics."
+        super().before_fit()
         self.stats = L(MeasuredStat(o) for o in self.names)
         self.learn.metrics = L(self.learn.metrics) + self.stats
-        shape = tuple(self.learn.dls.train.noise_shape)
-        self.noise = torch.randn((self.n, *shape), generator=torch.Generator().manual_seed(self.seed))
-
-    def due(self)->bool:
-        "Whether this epoch is measured."
-        return (self.epoch+1)%self.every==0 or self.epoch==self.n_epoch-1
 
     def samples(self)->Tensor:
         "The `n` samples scored: images in [-1, 1], or points, on the CPU."
-        x = generate_from(sampling_generator(self.learn, self.raw), self.noise)
+        x = super().samples()
         return x*2-1 if x.ndim==4 else x
 
     def after_train(self):
@@ -124,3 +121,44 @@ class FrechetMetric(GANMetric):
         res = dict(fd=frechet_distance(f, self.real_features))
         if self.kid: res['kid'] = kernel_distance(f, self.real_features, self.kid_subsets, self.kid_subset_size, seed=self.seed)
         return res
+
+# %% ../nbs/18_gan_metrics.ipynb #1f03cfc4
+def quality_space(data:str, # a built-in data set, or a folder of images
+                  real:Tensor|None=None, # for a folder: real images in [−1, 1]; None: the training set's (during training)
+                 )->tuple|None:
+    "The features and the real samples of `data`'s Fréchet distance; None for mode coverage (the Gaussian mixtures)."
+    kind = setting(data)['quality']
+    if kind=='digits':
+        size = setting(data)['size']
+        return digits_classifier(size).features,digits(size)[0].as_subclass(Tensor)
+    if kind=='thumbnails': return thumbnail_features,real
+    if kind=='modes': return None
+    raise OptionError(f"{data} has no quality figure (no modes, no image features)")
+
+def quality_metric(data:str, # a built-in data set, or a folder of images
+                   real:Tensor|None=None, # for a folder: real images in [−1, 1]; None: up to 2,500 of the training set's
+                   every:int=10, # epochs between measurements
+                   n:int=JOB['metric_samples'], # samples per measurement (mode coverage: the papers' 2,500)
+                   **kwargs # more `GANMetric` arguments
+                  )->GANMetric:
+    "`data`'s quality figure as columns during training: FD and KID in its `quality_space`, or mode coverage."
+    space = quality_space(data, real)
+    if space is None: return ModeCoverageMetric(data, every=every, **kwargs)
+    return FrechetMetric(space[0], real=space[1], every=every, n=n, **kwargs)
+
+def quality_figures(data:str, # a built-in data set, or a folder of images
+                    samples:Tensor, # generated samples: images in [0, 1], or points
+                    real:Tensor|None=None, # for a folder: real images in [−1, 1]
+                   )->dict:
+    "`data`'s final quality figures of `samples`, in its `quality_space`, with what they are measured against."
+    if setting(data)['quality'] is None: return {}
+    space = quality_space(data, real)
+    if space is None: return dict(toy_mode_coverage(samples, data, JOB['hq_sd']), hq_sd=JOB['hq_sd'])
+    features,real = space
+    imgs = samples*2-1
+    if setting(data)['quality']=='digits':
+        counts = digit_classes(imgs)
+        return dict(fd=fid(real, imgs, features), fd_real_floor=digits_fd_floor(len(imgs), imgs.shape[-1]),
+                    classes_present=int((counts>0).sum()), class_counts=counts.tolist())
+    f,r = extract_features(imgs, features),extract_features(real, features)
+    return dict(fd=frechet_distance(f, r), fd_real_floor=frechet_distance(r[::2], r[1::2]), fd_features='8×8 thumbnails', n_real=len(r))

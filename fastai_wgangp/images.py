@@ -12,7 +12,7 @@ from fastai.vision.all import *
 from fastai.vision.gan import InvisibleTensor
 from .data import make_generator, _draw_seed
 from .compat import batch_types, set_batch_types
-from .cli import IMAGE_SIZES
+from .settings import IMAGE_SIZES, image_size, image_channels
 
 # %% auto #0
 __all__ = ['image_files', 'readable_images', 'GANNoise', 'image_gan_dls', 'thumbnail_features', 'real_images']
@@ -69,8 +69,7 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
                   verify:bool=True, # open every file first and skip (with a warning) those that are not images
                  )->DataLoaders:
     "GAN DataLoaders of `(noise, real)` batches from the images under `path`: resized and cropped to `size`, scaled to [−1, 1]."
-    if size not in IMAGE_SIZES: raise ValueError(f"size must be one of {IMAGE_SIZES} (the models double the resolution at each layer), got {size!r}")
-    if channels not in (1, 3): raise ValueError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}")
+    image_size(size); image_channels(channels)   # the models double the resolution at each layer
     fns = image_files(path)
     if verify: fns = readable_images(fns)
     if not fns: raise ValueError(f"none of the files under {path} opens as an image")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple
 import torch, torch.nn as nn
 from torch import Tensor
+from .settings import whole_number
 from .core import *
 from .penalties import *
 
@@ -36,8 +37,7 @@ class Penalty:
                 ):
         weight = float(weight)
         if not (math.isfinite(weight) and weight>=0): raise ValueError(f"penalty weight must be a finite number >= 0, got {weight}")
-        if not (isinstance(every, int) and not isinstance(every, bool) and every>=1): raise ValueError(f"every must be a whole number >= 1, got {every!r}")
-        self.every = every
+        self.every = whole_number(every, 'every', 1)
         params = inspect.signature(func).parameters
         self.args = [a for a in CRITIC_STEP_ARGS if a in params and a not in kwargs]
         if not self.args: raise ValueError(f"{getattr(func, '__name__', func)} takes none of the critic-step arguments {CRITIC_STEP_ARGS}")

@@ -64,7 +64,8 @@ def fit_quiet(learn:Learner, # a learner
 PATCHED_CLASSES = (Learner, GANLearner) # the fastai classes the package adds methods to
 
 def fastai_patches()->dict:
-    "The attributes of `PATCHED_CLASSES` as they are now."
+    "The attributes of `PATCHED_CLASSES` once every module of the library has patched them."
+    import fastai_wgangp.all
     return {c: dict(vars(c)) for c in PATCHED_CLASSES}
 
 def restore_patches(snapshot:dict # from `fastai_patches`
