@@ -7,7 +7,7 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/job.html.md"""
 # %% ../nbs/24_job.ipynb #f4d51b13
 from __future__ import annotations
 import contextlib, hashlib, json, math, pickle, signal, sys, threading, time, warnings
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 import numpy as np
 from fastai.vision.all import *
 from fastai.vision.gan import *
