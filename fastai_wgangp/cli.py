@@ -7,7 +7,6 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/cli.html.md"""
 # %% ../nbs/25_cli.ipynb #8cd7c4f5
 from __future__ import annotations
 import argparse, shlex, signal, sys, threading, warnings
-from pathlib import Path
 from .settings import *
 from .job_plan import plan, processes
 

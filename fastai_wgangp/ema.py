@@ -6,11 +6,9 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/ema.html.md"""
 
 # %% ../nbs/16_ema.ipynb #f10198c8
 from __future__ import annotations
-import math
 from contextlib import contextmanager
 from copy import deepcopy
 import torch, torch.nn as nn
-from torch import Tensor
 from fastcore.basics import store_attr, patch
 from fastai.callback.core import Callback
 from fastai.learner import Learner

@@ -9,11 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
-import numpy as np, torch, torch.nn as nn
 from torch import Tensor
 from fastcore.basics import store_attr, listify
 from fastcore.foundation import L
-from fastai.callback.core import Callback
 from fastai.learner import Recorder
 from .settings import setting, JOB, whole_number, OptionError
 from .callbacks import TrainStat
@@ -22,7 +20,7 @@ from .data import digits
 from .metrics import (frechet_distance, kernel_distance, extract_features, fid, toy_mode_coverage, digits_classifier,
                                    digit_classes, digits_fd_floor)
 from .images import thumbnail_features, real_images
-from .sample import PeriodicSamples, generate_from
+from .sample import PeriodicSamples
 
 # %% auto #0
 __all__ = ['MeasuredStat', 'GANMetric', 'ModeCoverageMetric', 'FrechetMetric', 'quality_space', 'quality_metric',

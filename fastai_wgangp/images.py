@@ -12,7 +12,7 @@ from fastai.vision.all import *
 from fastai.vision.gan import InvisibleTensor
 from .data import make_generator, _draw_seed
 from .compat import batch_types, set_batch_types
-from .settings import IMAGE_SIZES, image_size, image_channels
+from .settings import image_size, image_channels
 
 # %% auto #0
 __all__ = ['image_files', 'readable_images', 'GANNoise', 'image_gan_dls', 'thumbnail_features', 'real_images']

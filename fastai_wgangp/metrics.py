@@ -15,7 +15,6 @@ from torch import Tensor
 import matplotlib.figure as mpl_figure
 from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid, save_image
-from fastcore.basics import store_attr
 from fastai.torch_core import Module
 from .data import digits, to_unit_range, toy_centres, toy_sd
 

@@ -16,7 +16,7 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.vision.gan import GANLearner
 from fastai.torch_core import rank_distrib
-from .settings import setting, whole_number, run_folder, OptionError
+from .settings import setting, whole_number, run_folder
 from .data import to_unit_range
 from .metrics import save_grid, save_scatter
 from .ema import sampling_generator

@@ -6,7 +6,7 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/settings.html.md"""
 
 # %% ../nbs/01_settings.ipynb #0a45ded5
 from __future__ import annotations
-import math, os
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 

@@ -65,7 +65,7 @@ PATCHED_CLASSES = (Learner, GANLearner) # the fastai classes the package adds me
 
 def fastai_patches()->dict:
     "The attributes of `PATCHED_CLASSES` once every module of the library has patched them."
-    import fastai_wgangp.all
+    import fastai_wgangp.all   # every library module imported: every patch applied
     return {c: dict(vars(c)) for c in PATCHED_CLASSES}
 
 def restore_patches(snapshot:dict # from `fastai_patches`
