@@ -11,6 +11,7 @@ from torch import Tensor
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from .settings import AUGMENT_NAMES, augment_policy
+from .core import global_batch, rand_per_sample, randint_per_sample
 from .gan import GPCriticLoss
 
 # %% auto #0
@@ -19,7 +20,7 @@ __all__ = ['AUGMENTATIONS', 'augment_color', 'augment_translation', 'augment_cut
 # %% ../nbs/19_augment.ipynb #8528d228
 def _uniform(x, lo, hi):
     "One draw per image of U(lo, hi), shaped to broadcast over (C,H,W)."
-    return torch.rand(len(x), 1, 1, 1, dtype=x.dtype, device=x.device)*(hi-lo) + lo
+    return rand_per_sample((len(x), 1, 1, 1), device=x.device, dtype=x.dtype)*(hi-lo) + lo
 
 def augment_color(x:Tensor, # images (n,C,H,W) in [-1, 1]
                  )->Tensor:
@@ -39,7 +40,7 @@ def augment_translation(x:Tensor, # images (n,C,H,W)
     n,c,h,w = x.shape
     sh,sw = int(h*ratio+.5),int(w*ratio+.5)
     if shifts is None:
-        shifts = torch.stack([torch.randint(-sh, sh+1, (n,), device=x.device), torch.randint(-sw, sw+1, (n,), device=x.device)], 1)
+        shifts = torch.stack([randint_per_sample(-sh, sh+1, (n,), x.device), randint_per_sample(-sw, sw+1, (n,), x.device)], 1)
     dy,dx = shifts[:, 0].view(n, 1, 1),shifts[:, 1].view(n, 1, 1)
     # output pixel (i, j) is input pixel (i-dy, j-dx), read from the zero-padded image
     rows = torch.arange(h, device=x.device).view(1, h, 1) - dy + sh
@@ -56,8 +57,8 @@ def augment_cutout(x:Tensor, # images (n,C,H,W)
     n,c,h,w = x.shape
     sh,sw = int(h*ratio+.5),int(w*ratio+.5)
     if corners is None:
-        corners = torch.stack([torch.randint(0, h+(1-sh%2), (n,), device=x.device) - sh//2,
-                               torch.randint(0, w+(1-sw%2), (n,), device=x.device) - sw//2], 1)
+        corners = torch.stack([randint_per_sample(0, h+(1-sh%2), (n,), x.device) - sh//2,
+                               randint_per_sample(0, w+(1-sw%2), (n,), x.device) - sw//2], 1)
     top,left = corners[:, 0].view(n, 1, 1),corners[:, 1].view(n, 1, 1)
     rows,cols = torch.arange(h, device=x.device).view(1, h, 1),torch.arange(w, device=x.device).view(1, 1, w)
     inside = (rows>=top) & (rows<top+sh) & (cols>=left) & (cols<left+sw)

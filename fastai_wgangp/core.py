@@ -11,8 +11,9 @@ import torch, torch.distributed as dist
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['global_batch', 'REDUCTIONS', 'GlobalBatch', 'rand_per_sample', 'comm_device', 'gather_batch', 'batch_mean',
-           'check_reduction', 'reduce_loss', 'at_least_fp32', 'check_scores', 'per_sample']
+__all__ = ['global_batch', 'REDUCTIONS', 'GlobalBatch', 'rand_per_sample', 'randint_per_sample', 'comm_device', 'gather_batch',
+           'batch_mean', 'rank0_values', 'check_reduction', 'reduce_loss', 'at_least_fp32', 'check_scores',
+           'per_sample']
 
 # %% ../nbs/02_core.ipynb #ce6de5fe
 class GlobalBatch:
@@ -49,6 +50,16 @@ def rand_per_sample(shape:tuple, # shape of this process's values, batch first
     x = torch.rand((bs*g.world, *shape[1:]), device=device, dtype=dtype)
     return x[g.rank*bs:(g.rank+1)*bs] if g.distributed else x
 
+def randint_per_sample(low:int, # the smallest value
+                       high:int, # one more than the largest value
+                       shape:tuple, # shape of this process's values, batch first
+                       device=None, # device of the values
+                      )->Tensor:
+    "Whole numbers from `low` to `high`−1 for this process's samples, drawn for the whole global batch and sliced (see `global_batch`)."
+    bs,g = shape[0],global_batch
+    x = torch.randint(low, high, (bs*g.world, *shape[1:]), device=device)
+    return x[g.rank*bs:(g.rank+1)*bs] if g.distributed else x
+
 # %% ../nbs/02_core.ipynb #57324410
 class _GatherBatch(torch.autograd.Function):
     "All processes' slices concatenated in rank order; the gradient of each slice is summed over the processes."
@@ -78,6 +89,16 @@ def batch_mean(x:Tensor, # per-sample values, batch first
               )->Tensor:
     "Mean of `x` over the global batch (over the batch in one process), differentiable."
     return gather_batch(x).mean()
+
+# %% ../nbs/02_core.ipynb #012a38b8
+def rank0_values(values:list, # this process's numbers (NaN for none)
+                )->list:
+    "Rank 0's `values` in every process of a distributed step, as floats; `values` themselves in one process."
+    vals = [float(v) for v in values]
+    if not global_batch.distributed: return vals
+    t = torch.tensor(vals, dtype=torch.float64, device=comm_device())
+    dist.broadcast(t, 0)
+    return t.tolist()
 
 # %% ../nbs/02_core.ipynb #4db64d96
 REDUCTIONS = ('mean', 'sum', 'none')

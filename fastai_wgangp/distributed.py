@@ -6,6 +6,7 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/distributed.html.md"""
 
 # %% ../nbs/21_distributed.ipynb #2697ffe2
 from __future__ import annotations
+import atexit, random
 import torch, torch.distributed as dist
 from fastai.vision.all import *
 from fastai.vision.gan import *
@@ -19,9 +20,20 @@ from .gan import *
 from .data import *
 
 # %% auto #0
-__all__ = ['ShardedGANDataLoader', 'shard_gan_dl', 'SafeDistributedDL', 'GANDistributedTrainer', 'any_process', 'rank0_value']
+__all__ = ['batch_slice', 'ShardedGANDataLoader', 'shard_gan_dl', 'SafeDistributedDL', 'ShardedDL', 'shard_dl',
+           'GANDistributedTrainer', 'end_process_group_at_exit', 'any_process', 'rank0_value']
 
 # %% ../nbs/21_distributed.ipynb #5221778d
+def batch_slice(t:Tensor, # a global batch, batch first
+                rank:int, # this process
+                world:int, # number of processes
+               )->Tensor:
+    "Process `rank`'s slice of `t`; a batch that does not split evenly (the last of a validation set) is padded by repeating its first samples, as fastai's `DistributedDL` pads."
+    n = t.shape[0]
+    per = -(-n//world)
+    if n%world: t = t[torch.arange(per*world) % n]
+    return t[rank*per:(rank+1)*per]
+
 class ShardedGANDataLoader(GANDataLoader):
     "A `GANDataLoader` drawing the global batch of `world` processes, seeded like one process's, that yields slice `rank` of each batch."
     def __init__(self,
@@ -33,12 +45,7 @@ class ShardedGANDataLoader(GANDataLoader):
         self.rank,self.world = rank,world
         super().__init__(dataset, **kwargs)
 
-    def _slice(self, t):
-        n = t.shape[0]
-        per = -(-n//self.world)
-        # a last incomplete batch (validation) is padded by repeating its first samples, as fastai's `DistributedDL` pads
-        if n%self.world: t = t[torch.arange(per*self.world) % n]
-        return t[self.rank*per:(self.rank+1)*per]
+    def _slice(self, t): return batch_slice(t, self.rank, self.world)
 
     def create_batches(self, samps):
         "The global batches of `GANDataLoader`, each cut to this process's slice."
@@ -73,6 +80,28 @@ class SafeDistributedDL(DistributedDL):
         if self.dl.n==0: self.n = self.n_padded = 0; return []
         return super().get_idxs()
 
+# %% ../nbs/21_distributed.ipynb #7937721f
+class ShardedDL(TfmdDL):
+    "A fastai `TfmdDL` that loads the global batch of `world` processes, as one process's loader would, and yields slice `rank` of each batch."
+    rank,world = 0,1
+    def __iter__(self):
+        for b in super().__iter__(): yield tuple(batch_slice(t, self.rank, self.world) for t in b)
+
+def shard_dl(dl:TfmdDL, # one process's loader, with the per-process batch size
+             rank:int, # this process
+             world:int, # number of processes
+             device=None, # where the batches go
+            )->ShardedDL:
+    "A `ShardedDL` for `dl`: global batch `world`×`dl.bs`, drawing from `dl`'s own random streams (shuffling, and the noise of its transforms)."
+    state = random.getstate()   # a new loader draws its seed from Python's `random`, which the crops draw from too: left as one process leaves it
+    res = dl.new(bs=dl.bs*world, cls=ShardedDL, device=device)
+    random.setstate(state)
+    res.rank,res.world,res.rng = rank,world,dl.rng
+    # the loader's other attributes that checkpoints and samplers read (`noise_gen`, `noise_shape`), the same objects
+    for k,v in vars(dl).items():
+        if k not in vars(res) and not k.startswith('_'): setattr(res, k, v)
+    return res
+
 # %% ../nbs/21_distributed.ipynb #1f030698
 def _live(model): return [p for p in model.parameters() if p.requires_grad and p.grad is not None]
 
@@ -94,6 +123,7 @@ class GANDistributedTrainer(DetachHook, DistributedTrainer):
                              "and a penalty that differentiates the critic twice): GAN learners average their gradients after "
                              "backward instead, so leave static_graph out")
         self.rank,self.world,self.loaders = 0,1,None
+        end_process_group_at_exit()
 
     def before_fit(self):
         "Move the model to this process's device, make every process's weights rank 0's, and give each process its slice of the data."
@@ -116,8 +146,9 @@ class GANDistributedTrainer(DetachHook, DistributedTrainer):
         global_batch.rank,global_batch.world = self.rank,self.world
 
     def _wrap_dl(self, dl):
-        if isinstance(dl, (ShardedGANDataLoader, DistributedDL)): return dl
+        if isinstance(dl, (ShardedGANDataLoader, ShardedDL, DistributedDL)): return dl
         if isinstance(dl, GANDataLoader): return shard_gan_dl(dl, self.rank, self.world, self.accelerator.device)
+        if isinstance(dl, TfmdDL): return shard_dl(dl, self.rank, self.world, self.accelerator.device)
         return SafeDistributedDL(dl, device=self.accelerator.device)
 
     def after_backward(self):
@@ -166,6 +197,13 @@ def to_distributed(self:GANLearner,
     if rank_distrib(): self.remove_cb(ProgressCallback)
     return self
 
+# %% ../nbs/21_distributed.ipynb #b077385d
+_END_AT_EXIT = []   # registered in this process
+
+def end_process_group_at_exit():
+    "Have fastai's `teardown_distrib` destroy the default process group when Python exits, before its shutdown (once per process)."
+    if not _END_AT_EXIT: atexit.register(teardown_distrib); _END_AT_EXIT.append(teardown_distrib)
+
 # %% ../nbs/21_distributed.ipynb #2b227286
 def any_process(flag:bool, # this process's answer
                )->bool:
@@ -178,7 +216,4 @@ def any_process(flag:bool, # this process's answer
 def rank0_value(x:float, # this process's value
                )->float:
     "Rank 0's `x` in every process (`x` itself in one process), so that every process takes the same decision."
-    if not global_batch.distributed: return x
-    t = torch.tensor([float(x)], dtype=torch.float64, device=comm_device())
-    dist.broadcast(t, 0)
-    return t.item()
+    return rank0_values([x])[0] if global_batch.distributed else x

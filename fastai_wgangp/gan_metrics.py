@@ -14,6 +14,7 @@ from fastcore.basics import store_attr, listify
 from fastcore.foundation import L
 from fastai.learner import Recorder
 from .settings import setting, JOB, whole_number, OptionError
+from .core import global_batch, rank0_values
 from .callbacks import TrainStat
 from .checkpoint import rng_states, set_rng_states
 from .data import digits
@@ -60,9 +61,12 @@ class GANMetric(PeriodicSamples):
         return x*2-1 if x.ndim==4 else x
 
     def after_train(self):
-        "Measure, or mark the columns not measured."
-        res = self.func(self.samples()) if self.due() else {}
-        for s in self.stats: s.val = float(res[s.name]) if s.name in res else math.nan
+        "Measure (in a distributed fit, in rank 0, whose figures every process takes), or mark the columns not measured."
+        if not self.due():
+            for s in self.stats: s.val = math.nan
+            return
+        res = {} if global_batch.rank else self.func(self.samples())
+        for s,v in zip(self.stats, rank0_values([res.get(s.name, math.nan) for s in self.stats])): s.val = v
 
     def after_fit(self):
         "Take the columns out of the learner's metrics."
@@ -106,9 +110,9 @@ class FrechetMetric(GANMetric):
         self.real_features = None
 
     def before_fit(self):
-        "Columns and noise; the real features, at the first fit."
+        "Columns and noise; the real features, at the first fit (in rank 0 only, which measures, in a distributed fit)."
         super().before_fit()
-        if self.real_features is None:
+        if self.real_features is None and not global_batch.rank:
             real = self.real if self.real is not None else _real_samples(self.learn, self.n_real)
             self.real_features = extract_features(real, self.features or _default_features)
 

@@ -26,11 +26,13 @@ from .augment import DiffAugment
 from .gan_metrics import quality_metric, quality_figures
 from .refine import *
 from .recipes import make_data, make_learner
+from fastai.distributed import teardown_distrib
+from .core import global_batch, rank0_values
 
 # %% auto #0
 __all__ = ['NOTES', 'FOLDER_NOTES', 'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR', 'StepCounter', 'Interrupted',
-           'StopOnSignal', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'Run', 'build', 'fit', 'report', 'run',
-           'train']
+           'StopOnSignal', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'SameStart', 'Run', 'build', 'fit',
+           'report', 'run', 'train']
 
 # %% ../nbs/24_job.ipynb #f862f13a
 def _net(m): return f"{type(m).__name__} of {sum(p.numel() for p in m.parameters()):,} parameters"
@@ -255,6 +257,21 @@ class CheckpointEachEpoch(Callback):
     def after_fit(self):
         if self.trained: self._save()
 
+# %% ../nbs/24_job.ipynb #bad49c50
+class SameStart(Callback):
+    "Stop every process of a distributed run, with one error, unless each starts where rank 0 does (the same checkpoint)."
+    order = 12 # after `GANDistributedTrainer` has started the processes' collective calls
+    def __init__(self, start:tuple, # this process's (epoch, batch) to start at, (0, 0) without a checkpoint
+                 out:Path, # the run's folder, for the message
+                ): store_attr()
+    def before_fit(self):
+        if not global_batch.distributed: return
+        first = rank0_values(self.start)
+        if any_process(list(self.start)!=[int(v) for v in first]):
+            raise OptionError(f"--resume: the processes start at different places (rank 0 at epoch {int(first[0])}, batch {int(first[1])}; "
+                              f"rank {global_batch.rank} at epoch {self.start[0]}, batch {self.start[1]}): the processes do not read the same "
+                              f"checkpoint in {self.out}, so --out must be a folder every machine shares")
+
 # %% ../nbs/24_job.ipynb #fb61c34e
 @dataclass
 class Run:
@@ -266,6 +283,7 @@ class Run:
     counter:StepCounter|None=None # the run's optimizer steps, over its resumed parts
     stopper:StopOnSignal|None=None # the signal that stopped it, if any
     start:int=0 # the epoch it starts at (a resumed run: the checkpoint's)
+    position:tuple=(0, 0) # the checkpoint's (epoch, batches done of it) it resumes from; (0, 0) for a new run
     done:dict=field(default_factory=lambda: dict(train_seconds=0., steps=None)) # what earlier parts trained
     t0:float=0. # `time.perf_counter()` at which its training clock would read 0
 
@@ -283,6 +301,7 @@ def _resume(r:Run):
         raise OptionError(f"--resume: {r.ckpt} cannot be read as a checkpoint ({e})") from None
     check_same_run(saved, r.meta, r.ckpt)
     r.start = r.learn.load_checkpoint('checkpoint')
+    r.position = (saved['epoch'], saved['batches'])
     r.done = dict(train_seconds=saved.get('train_seconds', 0.), steps=saved.get('steps'))
     r.say(f"resuming {r.ckpt}: epoch {saved['epoch']}, batch {saved['batches']}, {r.done['train_seconds']:.0f} s trained")
 
@@ -302,6 +321,7 @@ def build(p:Plan, # from `plan`
                           centres=toy_centres(o.data) if o.data in MIXTURES else None)
     r.cbs = [r.counter, r.stopper, samples, EpochStart(), JobProgress(r.clock, o.budget, JOB['rows'], samples=samples, show=not p.quiet),
              CheckpointEachEpoch(lambda: {**r.meta, 'train_seconds': round(r.clock(), 3), 'steps': dict(r.counter.steps)}), *L(cbs)]
+    if p.world>1: r.cbs.append(SameStart(r.position, p.out))
     if o.budget: r.cbs.append(TimeBudget(o.budget, r.done['train_seconds']))
     if s['lr_decay']: r.cbs.append(LinearLR(learn.lr, learn.lr/s['lr_decay'], o.budget, r.done['train_seconds']))   # see bench/RESULTS.md
     if o.augment: r.cbs.append(DiffAugment(o.augment))
@@ -373,8 +393,10 @@ def report(r:Run, # a fitted run
 def run(p:Plan, # from `plan`
         cbs:list|None=None, # more callbacks for the fit
        )->dict|None:
-    "Build, fit and report the run `p` plans; the metrics (None in processes other than rank 0)."
-    return report(fit(build(p, cbs)))
+    "Build, fit and report the run `p` plans; the metrics (None in processes other than rank 0). On several processes, the process group ends with it."
+    try: return report(fit(build(p, cbs)))
+    finally:
+        if p.world>1: teardown_distrib()   # PyTorch's destroy_process_group, at the end of the work, whatever ended it
 
 @delegates(Options)
 def train(data:str='digits', # a built-in data set (`DATASETS`), or a folder of images

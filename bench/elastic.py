@@ -1,0 +1,87 @@
+"""Elastic restarts: the main job on two processes under `torchrun --max-restarts`, with `--resume`, one worker killed
+with SIGKILL at random moments; torchrun restarts the group, which continues from the latest checkpoint. The run must end
+with weights and samples identical, bit for bit, to an uninterrupted two-process run with the same options.
+
+    python bench/elastic.py                                  # 5 kills on a 6-epoch digits run, appends to bench/RESULTS.md
+    python bench/elastic.py --kills 1 --epochs 2 --no-record # smoke test
+"""
+import argparse, json, os, random, signal, subprocess, sys, tempfile, threading, time
+from pathlib import Path
+import numpy as np
+
+def command(out, epochs, restarts):
+    "The main job on two CPU processes, launched by torchrun as a cluster scheduler would, resuming whatever is in `out`."
+    exe = str(Path(sys.executable).parent/'fastai-wgangp')   # the command next to this interpreter
+    return [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', f'--max-restarts={restarts}', '--no-python',
+            exe, '--data', 'digits', '--epochs', str(epochs), '--seed', '1', '--out', str(out), '--quiet', '--resume']
+
+def workers(out):
+    "PIDs of the running workers of the run writing to `out`."
+    res = []
+    for p in Path('/proc').iterdir():
+        if not p.name.isdigit(): continue
+        try: args = (p/'cmdline').read_bytes().split(b'\0')
+        except OSError: continue
+        if any(a.endswith(b'fastai-wgangp') for a in args) and str(out).encode() in args and b'torch.distributed.run' not in args: res.append(int(p.name))
+    return res
+
+def where(out):
+    "How far the run's checkpoint had got."
+    ck = Path(out)/'models'/'checkpoint.pth'
+    if not ck.exists(): return 'no checkpoint yet'
+    from fastai_wgangp.checkpoint import checkpoint_meta
+    m = checkpoint_meta(ck)
+    return f"epoch {m['epoch']}, batch {m['batches']}"
+
+def run(out, epochs, kills, seed, timeout=900):
+    "The run under torchrun, with `kills` workers killed at random moments; return the kills (when and where) and torchrun's exit status."
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONWARNINGS': 'ignore'}
+    p = subprocess.Popen(command(out, epochs, kills+1), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    rng,log = random.Random(seed),[]
+    def killer():
+        for _ in range(kills):
+            # once the group is up and has trained a while: a random moment of the next few seconds
+            while p.poll() is None and len(workers(out))<2: time.sleep(.1)
+            time.sleep(rng.uniform(2., 8.))
+            pids = workers(out)
+            if p.poll() is not None or len(pids)<2: return
+            victim = rng.choice(pids)
+            log.append(dict(at=where(out)))
+            os.kill(victim, signal.SIGKILL)
+            while p.poll() is None and victim in workers(out): time.sleep(.05)
+    t = threading.Thread(target=killer); t.start()
+    try: stdout,stderr = p.communicate(timeout=timeout)
+    finally: t.join()
+    return dict(rc=p.returncode, kills=log, stderr=stderr[-3000:] if p.returncode else '')
+
+def identical(a, b):
+    "Whether the runs in folders `a` and `b` ended with the same weights and samples, bit for bit."
+    import torch
+    wa,wb = (torch.load(Path(o)/'weights.pth', weights_only=True) for o in (a, b))
+    same_w = wa.keys()==wb.keys() and all(all(torch.equal(x, y) for x,y in zip(wa[k].values(), wb[k].values())) for k in wa)
+    return bool(same_w and np.array_equal(np.load(Path(a)/'samples.npy'), np.load(Path(b)/'samples.npy')))
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--kills', type=int, default=5); p.add_argument('--epochs', type=int, default=6)
+    p.add_argument('--seed', type=int, default=0); p.add_argument('--no-record', action='store_true')
+    a = p.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    t0 = time.perf_counter(); full = run(tmp/'full', a.epochs, 0, a.seed); t_full = time.perf_counter()-t0
+    assert full['rc']==0, full['stderr']
+    t0 = time.perf_counter(); res = run(tmp/'killed', a.epochs, a.kills, a.seed); t_killed = time.perf_counter()-t0
+    same = res['rc']==0 and identical(tmp/'full', tmp/'killed')
+    summary = dict(kills=len(res['kills']), where=[k['at'] for k in res['kills']], rc=res['rc'], identical=same,
+                   seconds_uninterrupted=round(t_full, 1), seconds_killed=round(t_killed, 1))
+    if res['rc']: print(res['stderr'], file=sys.stderr)
+    print(json.dumps(summary))
+    if a.no_record: return
+    sys.path.insert(0, str(Path(__file__).parent))
+    from results import record
+    record('Elastic restarts after lost workers', f"`fastai-wgangp --data digits --epochs {a.epochs} --seed 1 --resume` on 2 CPU processes under "
+           f"`torchrun --max-restarts {a.kills+1}`, one worker killed with SIGKILL {a.kills} times at random moments (2–8 s after the group is up), "
+           "against the same run uninterrupted",
+           ['kills', 'where the checkpoint was at each kill', 'exit status', 'identical to uninterrupted', 'seconds (uninterrupted)', 'seconds (with kills)'],
+           [[summary['kills'], '; '.join(summary['where']), summary['rc'], summary['identical'], summary['seconds_uninterrupted'], summary['seconds_killed']]])
+
+if __name__=='__main__': main()
