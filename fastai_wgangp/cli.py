@@ -8,7 +8,7 @@ Docs: https://fastai-wgangp.github.io/fastai-wgangp/cli.html.md"""
 from __future__ import annotations
 import argparse, shlex, signal, sys, threading, warnings
 from .settings import *
-from .job_plan import plan, processes
+from .job_plan import plan, processes, shared_store_warning
 
 # %% auto #0
 __all__ = ['OneLineParser', 'parser', 'options', 'resume_command', 'main']
@@ -55,6 +55,7 @@ def main(argv:list|None=None, # the command's arguments; `sys.argv[1:]` if None
     if rank: p.exit = lambda status=0, message=None: sys.exit(status)
     try: run_plan = plan(options(p.parse_args(argv)), world, rank)
     except OptionError as e: p.error(str(e))
+    if warning := shared_store_warning(): say(f"{p.prog}: warning: {warning}", file=sys.stderr, flush=True)
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGTERM, _terminate)   # as Ctrl-C outside training
     try:
         with warnings.catch_warnings():

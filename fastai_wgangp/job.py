@@ -31,8 +31,8 @@ from .core import global_batch, rank0_values
 
 # %% auto #0
 __all__ = ['NOTES', 'FOLDER_NOTES', 'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR', 'StepCounter', 'Interrupted',
-           'StopOnSignal', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'SameStart', 'Run', 'build', 'fit',
-           'report', 'run', 'train']
+           'StopOnSignal', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'SameStart', 'Run', 'build',
+           'terminate_at_once', 'fit', 'report', 'run', 'train']
 
 # %% ../nbs/24_job.ipynb #f862f13a
 def _net(m): return f"{type(m).__name__} of {sum(p.numel() for p in m.parameters()):,} parameters"
@@ -328,6 +328,15 @@ def build(p:Plan, # from `plan`
     if o.metric_every: r.cbs.append(quality_metric(o.data, every=o.metric_every))
     return r
 
+# %% ../nbs/24_job.ipynb #ee37383f
+@contextlib.contextmanager
+def terminate_at_once():
+    "SIGTERM ends the process at once (the operating system's default action) inside the block; the handler before it is put back after."
+    if threading.current_thread() is not threading.main_thread(): yield; return   # only the main thread sets handlers
+    old = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old)
+
 # %% ../nbs/24_job.ipynb #bdf23ba9
 def fit(r:Run # from `build`
        )->Run:
@@ -342,7 +351,9 @@ def fit(r:Run # from `build`
     with warnings.catch_warnings():
         # fastai's own GANTrainer (wgan-clip) sets attributes that make fastai warn it shadows the learner's
         warnings.filterwarnings('ignore', message='You are shadowing an attribute', category=UserWarning)
-        with r.learn.no_bar(), r.learn.no_logging(), spread: r.learn.fit(ifnone(o.epochs, 10_000), start_epoch=r.start, cbs=r.cbs)
+        with r.learn.no_bar(), r.learn.no_logging(), contextlib.ExitStack() as group:
+            with terminate_at_once(): group.enter_context(spread)   # the processes connect
+            r.learn.fit(ifnone(o.epochs, 10_000), start_epoch=r.start, cbs=r.cbs)
     return r
 
 # %% ../nbs/24_job.ipynb #5f0ce003

@@ -12,7 +12,7 @@ from pathlib import Path
 from .settings import *
 
 # %% auto #0
-__all__ = ['Plan', 'processes', 'make_out', 'plan']
+__all__ = ['Plan', 'processes', 'make_out', 'plan', 'shared_store_warning']
 
 # %% ../nbs/23_job_plan.ipynb #800d89d1
 @dataclass
@@ -53,3 +53,13 @@ def plan(options:Options|None=None, # the run's options; the defaults if None
     o = resolved(check_options(options or Options(), world))
     make_out(o.out)
     return Plan(o, world, rank, whole_number(n_samples, 'n_samples', 2))
+
+# %% ../nbs/23_job_plan.ipynb #8884f4b0
+def shared_store_warning(env:dict|None=None, # the process's environment; `os.environ` if None
+                        )->str|None:
+    "A warning when torchrun restarts this process's group (`--max-restarts`) with a store it keeps for the whole job; None otherwise."
+    env = os.environ if env is None else env
+    if int(env.get('TORCHELASTIC_MAX_RESTARTS') or 0)<1 or env.get('TORCHELASTIC_USE_AGENT_STORE')!='True': return None
+    return ("torchrun --max-restarts with the store it shares with the workers for the whole job: a restarted group can read the previous "
+            "group's addresses and fail to connect, using up a restart (PyTorch issue 135712); use a c10d rendezvous (--standalone, or "
+            "--rdzv-backend c10d) with TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in torchrun's environment")
