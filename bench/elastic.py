@@ -6,8 +6,8 @@ torchrun runs with `TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1`, as the README says to
 default instead, where a restarted group can read the previous group's addresses from the store it shares with it and
 fail to connect (counted as 'failed connects'), using up a restart.
 
-    python bench/elastic.py                                  # 5 kills on a 20-epoch digits run, appends to bench/RESULTS.md
-    python bench/elastic.py --kills 1 --epochs 2 --no-record # smoke test
+    python bench/elastic.py --repeats 3                      # 3 runs of 5 kills on a 20-epoch digits run, appends to bench/RESULTS.md
+    python bench/elastic.py --kills 2 --epochs 2 --no-record # smoke test
 """
 import argparse, json, os, random, signal, subprocess, sys, tempfile, threading, time
 from pathlib import Path
@@ -71,30 +71,36 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--kills', type=int, default=5); p.add_argument('--epochs', type=int, default=20)
     p.add_argument('--seed', type=int, default=0); p.add_argument('--no-record', action='store_true')
+    p.add_argument('--repeats', type=int, default=1, help='killed runs, each with other kill moments')
     p.add_argument('--shared-store', action='store_true', help="torchrun's default store, shared with the workers across restarts")
     a = p.parse_args()
     tmp = Path(tempfile.mkdtemp())
     t0 = time.perf_counter(); full = run(tmp/'full', a.epochs, 0, a.seed, shared=a.shared_store); t_full = time.perf_counter()-t0
     assert full['rc']==0, full['stderr']
-    t0 = time.perf_counter(); res = run(tmp/'killed', a.epochs, a.kills, a.seed, span=t_full/2, shared=a.shared_store); t_killed = time.perf_counter()-t0
-    same = res['rc']==0 and identical(tmp/'full', tmp/'killed')
-    summary = dict(kills=len(res['kills']), where=[k['at'] for k in res['kills']], rc=res['rc'], identical=same,
-                   **{k: res[k] for k in ('failed_rounds', 'failed_connects', 'held_sigterm')},
-                   seconds_uninterrupted=round(t_full, 1), seconds_killed=round(t_killed, 1))
-    if res['rc']: print(res['stderr'], file=sys.stderr)
-    print(json.dumps(summary))
-    if len(res['kills'])<a.kills: sys.exit(f"only {len(res['kills'])} of {a.kills} kills landed before the run ended: use more --epochs")
-    if not (same or a.shared_store): sys.exit('the restarted run differs from the uninterrupted one')   # with the shared store, a measurement of how it fails
+    rows, failed = [], None
+    for seed in range(a.seed, a.seed+a.repeats):   # each repeat: other kill moments
+        t0 = time.perf_counter(); res = run(tmp/f'killed{seed}', a.epochs, a.kills, seed, span=t_full/a.kills, shared=a.shared_store); t_killed = time.perf_counter()-t0
+        same = res['rc']==0 and identical(tmp/'full', tmp/f'killed{seed}')
+        summary = dict(seed=seed, kills=len(res['kills']), where=[k['at'] for k in res['kills']], rc=res['rc'], identical=same,
+                       **{k: res[k] for k in ('failed_rounds', 'failed_connects', 'held_sigterm')},
+                       seconds_uninterrupted=round(t_full, 1), seconds_killed=round(t_killed, 1))
+        if res['rc']: print(res['stderr'], file=sys.stderr)
+        print(json.dumps(summary), flush=True)
+        rows.append([seed, summary['kills'], '; '.join(summary['where']), *(summary[k] for k in ('failed_rounds', 'failed_connects', 'held_sigterm', 'rc',
+                     'identical', 'seconds_uninterrupted', 'seconds_killed'))])
+        if len(res['kills'])<a.kills: failed = f"only {len(res['kills'])} of {a.kills} kills landed before the run ended: use more --epochs"
+        elif not (same or a.shared_store): failed = 'the restarted run differs from the uninterrupted one'   # with the shared store: a measurement of how it fails
+    if failed: sys.exit(failed)
     if a.no_record: return
     sys.path.insert(0, str(Path(__file__).parent))
     from results import record
     store = "torchrun's default store, shared with the workers" if a.shared_store else '`TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1`'
     record('Elastic restarts after lost workers', f"`fastai-wgangp --data digits --epochs {a.epochs} --seed 1 --resume` on 2 CPU processes under "
-           f"`torchrun --max-restarts {a.kills+1}` ({store}), one worker killed with SIGKILL {a.kills} times at random moments (a delay drawn uniformly from 0 to half the uninterrupted run's duration, {t_full/2:.0f} s, after each group is up), "
-           "against the same run uninterrupted",
-           ['kills', 'where the checkpoint was at each kill', 'failed rounds', 'failed connects', 'survivors holding SIGTERM 30 s', 'exit status',
-            'identical to uninterrupted', 'seconds (uninterrupted)', 'seconds (with kills)'],
-           [[summary['kills'], '; '.join(summary['where']), *(summary[k] for k in ('failed_rounds', 'failed_connects', 'held_sigterm', 'rc', 'identical',
-                                                                                   'seconds_uninterrupted', 'seconds_killed'))]])
+           f"`torchrun --standalone --max-restarts {a.kills+1}` ({store}), one worker killed with SIGKILL {a.kills} times at random moments (a delay "
+           f"drawn uniformly from 0 to the uninterrupted run's duration over the kills, {t_full/a.kills:.1f} s, after each group is up), against the same run "
+           "uninterrupted; 'failed rounds' counts the groups torchrun restarted, 'failed connects' the groups that failed to connect, 'holding "
+           "SIGTERM' the processes torchrun had to SIGKILL 30 s after its SIGTERM",
+           ['kill seed', 'kills', 'where the checkpoint was at each kill', 'failed rounds', 'failed connects', 'holding SIGTERM', 'exit status',
+            'identical to uninterrupted', 'seconds (uninterrupted)', 'seconds (with kills)'], rows)
 
 if __name__=='__main__': main()
