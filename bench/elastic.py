@@ -29,36 +29,45 @@ def workers(out):
         if any(a.endswith(b'fastai-wgangp') for a in args) and str(out).encode() in args and b'torch.distributed.run' not in args: res.append(int(p.name))
     return res
 
-def where(out):
-    "How far the run's checkpoint had got."
+def reached(out):
+    "The epoch the run's checkpoint had reached (0 before the first checkpoint) and where it was, in words."
     ck = Path(out)/'models'/'checkpoint.pth'
-    if not ck.exists(): return 'no checkpoint yet'
+    if not ck.exists(): return 0, 'no checkpoint yet'
     from fastai_wgangp.checkpoint import checkpoint_meta
-    m = checkpoint_meta(ck)
-    return f"epoch {m['epoch']}, batch {m['batches']}"
+    try: m = checkpoint_meta(ck)
+    except Exception: return 0, 'checkpoint being replaced'
+    return m['epoch'], f"epoch {m['epoch']}, batch {m['batches']}"
 
-def run(out, epochs, kills, seed, span=0., shared=False, timeout=900):
-    "The run under torchrun, with `kills` workers killed at random moments (up to `span` s after each group is up); return the kills (where each left the checkpoint) and torchrun's exit status."
+def run(out, epochs, kills, seed, epoch_s=0., shared=False, timeout=900):
+    """The run under torchrun, with `kills` workers killed at random moments: each at a distinct epoch drawn at random, once the
+    checkpoint has reached it and the (re)started group is up, after a delay drawn uniformly from 0 to `epoch_s` (an epoch's
+    seconds). Return the kills (where each left the checkpoint), torchrun's exit status, and the run's seconds."""
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONWARNINGS': 'ignore', 'TORCH_DISABLE_SHARE_RDZV_TCP_STORE': '0' if shared else '1'}
-    p = subprocess.Popen(command(out, epochs, kills+1), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     rng,log = random.Random(seed),[]
+    targets = sorted(rng.sample(range(epochs-1), kills)) if kills<epochs else sorted(rng.choices(range(epochs-1), k=kills))
+    t0 = time.perf_counter()
+    p = subprocess.Popen(command(out, epochs, kills+1), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     def killer():
-        while len(log)<kills and p.poll() is None:
-            while p.poll() is None and len(workers(out))<2: time.sleep(.05)   # the (re)started group is up
-            time.sleep(rng.uniform(0., span))
-            pids = workers(out)
-            if p.poll() is not None or len(pids)<2: continue                   # finished, or restarting: draw again
-            victim,at = rng.choice(pids),where(out)
-            try: os.kill(victim, signal.SIGKILL)
-            except ProcessLookupError: continue                                # it ended meanwhile
-            log.append(dict(at=at, t=round(time.time(), 2), pid=victim))
-            while p.poll() is None and victim in workers(out): time.sleep(.05)
+        for target in targets:
+            while p.poll() is None and reached(out)[0]<target: time.sleep(.1)   # the checkpoint has reached the drawn epoch
+            while p.poll() is None:
+                while p.poll() is None and len(workers(out))<2: time.sleep(.05)   # the (re)started group is up
+                time.sleep(rng.uniform(0., epoch_s))
+                pids = workers(out)
+                if p.poll() is not None or len(pids)<2: continue                  # restarting meanwhile: wait and draw again
+                victim,at = rng.choice(pids),reached(out)[1]
+                try: os.kill(victim, signal.SIGKILL)
+                except ProcessLookupError: continue                               # it ended meanwhile
+                log.append(dict(at=at, t=round(time.time(), 2), pid=victim))
+                while p.poll() is None and victim in workers(out): time.sleep(.05)
+                break
     t = threading.Thread(target=killer); t.start()
     try: stdout,stderr = p.communicate(timeout=timeout)
     finally: t.join()
     Path(f'{out}.log').write_text(stderr)   # the launcher's whole log, next to the run's folder
     return dict(rc=p.returncode, kills=log, stderr=stderr[-3000:] if p.returncode else '', failed_rounds=stderr.count('] failed (exitcode'),
-                failed_connects=stderr.count('Gloo connectFullMesh failed'), held_sigterm=stderr.count('Unable to shutdown process'))
+                failed_connects=stderr.count('Gloo connectFullMesh failed'), held_sigterm=stderr.count('Unable to shutdown process'),
+                seconds=time.perf_counter()-t0)
 
 def identical(a, b):
     "Whether the runs in folders `a` and `b` ended with the same weights and samples, bit for bit."
@@ -74,12 +83,14 @@ def main():
     p.add_argument('--repeats', type=int, default=1, help='killed runs, each with other kill moments')
     p.add_argument('--shared-store', action='store_true', help="torchrun's default store, shared with the workers across restarts")
     a = p.parse_args()
+    assert a.epochs>=2, '--epochs must be at least 2'
     tmp = Path(tempfile.mkdtemp())
-    t0 = time.perf_counter(); full = run(tmp/'full', a.epochs, 0, a.seed, shared=a.shared_store); t_full = time.perf_counter()-t0
+    full = run(tmp/'full', a.epochs, 0, a.seed, shared=a.shared_store); t_full = full['seconds']
     assert full['rc']==0, full['stderr']
+    epoch_s = t_full/a.epochs   # an epoch's share of the uninterrupted run, start-up included
     rows, failed = [], None
     for seed in range(a.seed, a.seed+a.repeats):   # each repeat: other kill moments
-        t0 = time.perf_counter(); res = run(tmp/f'killed{seed}', a.epochs, a.kills, seed, span=t_full/a.kills, shared=a.shared_store); t_killed = time.perf_counter()-t0
+        t0 = time.perf_counter(); res = run(tmp/f'killed{seed}', a.epochs, a.kills, seed, epoch_s, a.shared_store); t_killed = time.perf_counter()-t0
         same = res['rc']==0 and identical(tmp/'full', tmp/f'killed{seed}')
         summary = dict(seed=seed, kills=len(res['kills']), where=[k['at'] for k in res['kills']], rc=res['rc'], identical=same,
                        **{k: res[k] for k in ('failed_rounds', 'failed_connects', 'held_sigterm')},
@@ -96,8 +107,9 @@ def main():
     from results import record
     store = "torchrun's default store, shared with the workers" if a.shared_store else '`TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1`'
     record('Elastic restarts after lost workers', f"`fastai-wgangp --data digits --epochs {a.epochs} --seed 1 --resume` on 2 CPU processes under "
-           f"`torchrun --standalone --max-restarts {a.kills+1}` ({store}), one worker killed with SIGKILL {a.kills} times at random moments (a delay "
-           f"drawn uniformly from 0 to the uninterrupted run's duration over the kills, {t_full/a.kills:.1f} s, after each group is up), against the same run "
+           f"`torchrun --standalone --max-restarts {a.kills+1}` ({store}), one worker killed with SIGKILL {a.kills} times at random moments (at {a.kills} distinct epochs "
+           f"drawn at random: once the checkpoint has reached the epoch and the group is up, after a delay drawn uniformly from 0 to an epoch's share of "
+           f"the uninterrupted run, {epoch_s:.1f} s), against the same run "
            "uninterrupted; 'failed rounds' counts the groups torchrun restarted, 'failed connects' the groups that failed to connect, 'holding "
            "SIGTERM' the processes torchrun had to SIGKILL 30 s after its SIGTERM",
            ['kill seed', 'kills', 'where the checkpoint was at each kill', 'failed rounds', 'failed connects', 'holding SIGTERM', 'exit status',
