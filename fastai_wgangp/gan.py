@@ -20,7 +20,7 @@ from .compat import *
 from .callbacks import *
 
 # %% auto #0
-__all__ = ['GPCriticLoss', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty', 'LazyAdamCorrection']
+__all__ = ['GPCriticLoss', 'WGANGPTrainer', 'use_gradient_penalty', 'GradientPenalty', 'LazyAdamCorrection', 'PenaltySchedule']
 
 # %% ../nbs/09_gan.ipynb #45b7cce5
 class GPCriticLoss(GANLoss):
@@ -292,3 +292,32 @@ class LazyAdamCorrection(Callback):
         if self.saved is None: return
         for pg,s in zip(self.opt.hypers, self.saved): pg.update(s)
         self.saved = None
+
+# %% ../nbs/09_gan.ipynb #0e5600d3
+class PenaltySchedule(Callback):
+    "A penalty's weight times `sched(pct_train)` at each training batch: fastai's `ParamScheduler`, for a `Penalty`."
+    order = ParamScheduler.order # with fastai's schedulers, after `TrainEvalCallback` has set the position
+    def __init__(self,
+                 sched:Callable, # fastai schedule of the position in training, 0 to 1, e.g. `SchedCos(1., .1)`: the weight's multiplier
+                 penalty:str|None=None, # the `name` of the penalty to schedule (e.g. 'r1'); None: every penalty of the learner
+                ): self.sched,self.penalty,self.base = sched,penalty,{}
+
+    def before_fit(self):
+        "Find the penalties to schedule, and keep their own weights (the first time each is seen)."
+        pens = list(getattr(self.learn.loss_func, 'penalties', None) or [])
+        self.pens = [p for p in pens if self.penalty is None or p.name==self.penalty]
+        if not self.pens:
+            have = ', '.join(repr(p.name) for p in pens) or 'none'
+            raise ValueError(f"PenaltySchedule: the learner has no penalty{'' if self.penalty is None else f' named {self.penalty!r}'} "
+                             f"to schedule (its penalties: {have})")
+        for p in self.pens: self.base.setdefault(id(p), p.weight)
+
+    def before_batch(self):
+        "Set each penalty's weight for this batch."
+        if not self.training: return
+        m = float(self.sched(self.pct_train))
+        for p in self.pens: p.weight = self.base[id(p)]*m
+
+    def after_fit(self):
+        "Give the penalties their own weights back."
+        for p in self.pens: p.weight = self.base[id(p)]

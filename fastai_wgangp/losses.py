@@ -14,9 +14,9 @@ from torch import Tensor
 from .core import *
 
 # %% auto #0
-__all__ = ['WASSERSTEIN_CONVENTIONS', 'GANLosses', 'paired_scores', 'GeneratorLoss', 'CriticLoss', 'wasserstein_losses',
-           'hinge_losses', 'minimax_losses', 'nonsaturating_losses', 'least_squares_losses',
-           'relativistic_average_losses']
+__all__ = ['WASSERSTEIN_CONVENTIONS', 'RPGAN_CONVENTIONS', 'GANLosses', 'paired_scores', 'GeneratorLoss', 'CriticLoss',
+           'wasserstein_losses', 'hinge_losses', 'minimax_losses', 'nonsaturating_losses', 'least_squares_losses',
+           'relativistic_average_losses', 'rpgan_losses']
 
 # %% ../nbs/04_losses.ipynb #7560327f
 class GANLosses(NamedTuple):
@@ -171,3 +171,22 @@ def relativistic_average_losses(reduction:str='mean', # 'mean', 'sum' or 'none' 
     "Relativistic average GAN losses (RaSGAN) on logits; the generator's loss needs `real_pred`."
     return GANLosses(GeneratorLoss(_ra_gen, 'relativistic_average_gen_loss', reduction, needs_real_pred=True),
                      CriticLoss(_ra_real, _ra_fake, 'relativistic_average_crit_loss', reduction))
+
+# %% ../nbs/04_losses.ipynb #432f4d6b
+RPGAN_CONVENTIONS = ('paper', 'fastai')
+
+def _rp_half(x, other, sign): return F.softplus(sign*(other - x))/2   # half the pair's loss, from the real side (x real) or the fake side (x fake)
+def _rp_crit_real(real, fake, sign): return _rp_half(real, fake, sign)
+def _rp_crit_fake(fake, real, sign): return _rp_half(real, fake, sign)
+def _rp_gen(fake, real, sign): return F.softplus(sign*(real - fake))
+
+def rpgan_losses(convention:str='paper', # 'paper' (the critic scores real samples high: critic f(C(fake) − C(real))) or 'fastai' (low: both negated)
+                 reduction:str='mean', # 'mean', 'sum' or 'none' (per pair: f of the pair's difference)
+                )->GANLosses:
+    "Relativistic pairing GAN losses (RpGAN, R3GAN's loss) on logits, f = softplus; the generator's loss needs `real_pred`."
+    if convention not in RPGAN_CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}: use 'paper' (critic softplus(C(fake) − C(real)), real scored high) "
+                         f"or 'fastai' (critic softplus(C(real) − C(fake)), real scored low)")
+    s = 1 if convention=='paper' else -1
+    return GANLosses(GeneratorLoss(partial(_rp_gen, sign=s), f'rpgan_{convention}_gen_loss', reduction, needs_real_pred=True),
+                     CriticLoss(partial(_rp_crit_real, sign=s), partial(_rp_crit_fake, sign=s), f'rpgan_{convention}_crit_loss', reduction))
