@@ -22,8 +22,8 @@ from .settings import DATASETS, TOY
 
 # %% auto #0
 __all__ = ['TOY_SETS', 'make_generator', 'toy_centres', 'toy_sd', 'gaussians8', 'gaussians25', 'swissroll', 'toy_data', 'digits',
-           'to_unit_range', 'UnitRangeDecode', 'TensorPoints', 'show_batch', 'show_results', 'GANDataLoader',
-           'GANDataLoaders', 'gan_dls']
+           'to_unit_range', 'UnitRangeDecode', 'stacked_digits', 'TensorPoints', 'show_batch', 'show_results',
+           'GANDataLoader', 'GANDataLoaders', 'gan_dls']
 
 # %% ../nbs/11_data.ipynb #5498a0fd
 def make_generator(seed:int|torch.Generator|None=None, # an int, a generator used as is, or None to draw one from torch's global RNG
@@ -139,6 +139,17 @@ class UnitRangeDecode(DisplayedTransform):
     "Batch transform that leaves [-1, 1] images as they are and decodes them to [0, 1] for display."
     order = 99
     def decodes(self, x:TensorImage): return to_unit_range(x) # images only; the noise stays as it is
+
+# %% ../nbs/11_data.ipynb #7aff8e3b
+def stacked_digits(n:int, # number of images
+                   size:int=16, # side of the images; each channel is `digits(size)`
+                   seed:int=0, # seed of the draw
+                  )->tuple[TensorImage, Tensor]:
+    "`n` colour images (n,3,size,size) in [-1, 1] whose channels are three digits drawn independently, and their modes 100·R + 10·G + B."
+    _check_n(n)
+    x,y = digits(size)
+    idx = torch.randint(len(x), (n, 3), generator=make_generator(seed))
+    return TensorImage(x.as_subclass(Tensor)[idx, 0].contiguous()),(y[idx]*torch.tensor([100, 10, 1])).sum(1)
 
 # %% ../nbs/11_data.ipynb #c9ed47d1
 class TensorPoints(TensorBase):

@@ -20,8 +20,8 @@ from .data import digits, to_unit_range, toy_centres, toy_sd
 
 # %% auto #0
 __all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'kernel_distance', 'extract_features',
-           'fid', 'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'digits_fd_floor', 'save_grid',
-           'save_scatter', 'loss_curves', 'plot_curves']
+           'fid', 'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'stacked_modes', 'mode_kl',
+           'digits_fd_floor', 'save_grid', 'save_scatter', 'loss_curves', 'plot_curves']
 
 # %% ../nbs/14_metrics.ipynb #814b9113
 def mode_coverage(samples:Tensor, # generated points (n,d); the papers use n=2,500
@@ -214,6 +214,28 @@ def digit_classes(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1]
     size = _check_digits(samples)
     if classifier is None: classifier = digits_classifier(size)
     with torch.no_grad(): return torch.bincount(classifier(samples.to(_device_of(classifier))).argmax(1).cpu(), minlength=10)
+
+# %% ../nbs/14_metrics.ipynb #27101d91
+def stacked_modes(samples:Tensor, # stacked digits (n,3,size,size) in [-1, 1]
+                  classifier:DigitsClassifier|None=None, # defaults to `digits_classifier(size)`
+                 )->Tensor:
+    "The mode of each sample, 100·R + 10·G + B from the digits classifier's class of each channel, shape (n,)."
+    if not isinstance(samples, Tensor) or samples.ndim!=4 or samples.shape[1]!=3 or samples.shape[2]!=samples.shape[3]:
+        raise ValueError(f"expected a batch of square three-channel stacked digits (n,3,size,size), got {getattr(samples, 'shape', type(samples))}")
+    if classifier is None: classifier = digits_classifier(samples.shape[-1])
+    dev = _device_of(classifier)
+    with torch.no_grad(): cls = torch.stack([classifier(samples[:, c:c+1].to(dev)).argmax(1).cpu() for c in range(3)], 1)
+    return (cls*torch.tensor([100, 10, 1])).sum(1)
+
+def mode_kl(modes:Tensor, # the mode of each sample, integers in [0, n_modes)
+            n_modes:int=1000, # how many modes the data has
+           )->dict:
+    "Modes covered (of `n_modes`) and `kl`, the KL divergence of the modes' frequencies from uniform, in nats."
+    if modes.ndim!=1 or len(modes)==0 or modes.min()<0 or modes.max()>=n_modes:
+        raise ValueError(f"modes must be a non-empty 1-d tensor of integers in [0, {n_modes})")
+    counts = torch.bincount(modes.long(), minlength=n_modes).double()
+    p = counts[counts>0]/counts.sum()
+    return dict(modes=int((counts>0).sum()), kl=float((p*(p*n_modes).log()).sum()))
 
 # %% ../nbs/14_metrics.ipynb #133135ea
 _FLOORS = {}
