@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from functools import partial
 import torch, torch.nn as nn
+import torch.nn.functional as F
 from torch import Tensor
 from fastai.torch_core import Module
 from fastai.layers import ConvLayer, Flatten, init_default
@@ -17,7 +18,7 @@ from .settings import IMAGE_FEATURES, image_size, image_channels
 
 # %% auto #0
 __all__ = ['CRITIC_NORMS', 'toy_generator', 'toy_critic', 'NoiseMap', 'dcgan_generator', 'critic_norm', 'gp_critic',
-           'dcgan_critic', 'image_nets']
+           'dcgan_critic', 'image_nets', 'ResidualBlock', 'r3gan_generator', 'r3gan_critic']
 
 # %% ../nbs/12_models.ipynb #6bc92734
 def _check_pos(**kw):
@@ -132,3 +133,66 @@ def image_nets(size:int, # side of the square images, a key of `IMAGE_FEATURES`
     image_size(size); image_channels(n_channels, 'n_channels')
     nf = IMAGE_FEATURES[size]
     return dcgan_generator(size, n_channels, noise_size, n_features=nf), dcgan_critic(size, n_channels, n_features=nf)
+
+# %% ../nbs/12_models.ipynb #8cd67ed5
+class ResidualBlock(Module):
+    "x + a branch of 1×1, grouped 3×3 and 1×1 convolutions with biased leaky ReLUs; the last one starts at zero (a fresh block is the identity)."
+    def __init__(self,
+                 nf:int, # features in and out
+                 expansion:int=2, # the branch's width, as a multiple of `nf`
+                 group_size:int=16, # channels per group of the 3×3 convolution (fewer if the width is smaller)
+                 slope:float=.2, # negative slope of the leaky ReLUs
+                ):
+        _check_pos(nf=nf, expansion=expansion, group_size=group_size)
+        nh = nf*expansion
+        self.conv1,self.conv3 = nn.Conv2d(nf, nh, 1),nn.Conv2d(nh, nh, 3, padding=1, groups=max(nh//min(group_size, nh), 1))
+        self.conv_out,self.act = nn.Conv2d(nh, nf, 1),nn.LeakyReLU(slope)
+        for c in (self.conv1, self.conv3): nn.init.kaiming_normal_(c.weight, a=slope); nn.init.zeros_(c.bias)
+        nn.init.zeros_(self.conv_out.weight); nn.init.zeros_(self.conv_out.bias)
+    def forward(self, x:Tensor)->Tensor:
+        return x + self.conv_out(self.act(self.conv3(self.act(self.conv1(x)))))
+
+def _widths(size, n_features, max_features):
+    "The width at each resolution from `size` down to 4."
+    n = _check_size(size, 'size')
+    return [min(n_features*2**i, max_features) for i in range(n+1)]   # sizes size, size/2, ..., 4
+
+class _Resample(Module):
+    def __init__(self, ni, nf, up): self.conv,self.up = nn.Conv2d(ni, nf, 1),up
+    def forward(self, x):
+        if self.up: return self.conv(F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False))
+        return F.avg_pool2d(self.conv(x), 2)
+
+# %% ../nbs/12_models.ipynb #a9192c70
+def r3gan_generator(out_size:int, # side of the generated images: 8, 16, ..., 256
+                    n_channels:int=3, # channels of the generated images
+                    noise_size:int=64, # size of the input noise
+                    n_features:int=32, # width at the image's resolution, doubled at each halving
+                    max_features:int=256, # the most features at any resolution
+                    n_blocks:int=1, # residual blocks at each resolution
+                    **kwargs # for `ResidualBlock`: expansion, group_size, slope
+                   )->nn.Sequential:
+    "R3GAN-style generator without normalisation: noise (bs,noise_size) to images (bs,n_channels,out_size,out_size), linear output."
+    _check_pos(n_channels=n_channels, noise_size=noise_size, n_features=n_features, max_features=max_features, n_blocks=n_blocks)
+    w = _widths(out_size, n_features, max_features)[::-1]   # 4×4 first
+    layers = [nn.Flatten(), nn.Linear(noise_size, w[0]*16), nn.Unflatten(1, (w[0], 4, 4)), nn.LeakyReLU(kwargs.get('slope', .2))]
+    for i,nf in enumerate(w):
+        if i: layers.append(_Resample(w[i-1], nf, up=True))
+        layers += [ResidualBlock(nf, **kwargs) for _ in range(n_blocks)]
+    return nn.Sequential(*layers, nn.Conv2d(w[-1], n_channels, 1))
+
+def r3gan_critic(in_size:int, # side of the input images: 8, 16, ..., 256
+                 n_channels:int=3, # channels of the input images
+                 n_features:int=32, # width at the image's resolution, doubled at each halving
+                 max_features:int=256, # the most features at any resolution
+                 n_blocks:int=1, # residual blocks at each resolution
+                 **kwargs # for `ResidualBlock`: expansion, group_size, slope
+                )->nn.Sequential:
+    "R3GAN-style critic without normalisation (no layer mixes the samples): images to scores (bs,1)."
+    _check_pos(n_channels=n_channels, n_features=n_features, max_features=max_features, n_blocks=n_blocks)
+    w = _widths(in_size, n_features, max_features)
+    layers = [nn.Conv2d(n_channels, w[0], 1)]
+    for i,nf in enumerate(w):
+        layers += [ResidualBlock(nf, **kwargs) for _ in range(n_blocks)]
+        if i<len(w)-1: layers.append(_Resample(nf, w[i+1], up=False))
+    return nn.Sequential(*layers, nn.Conv2d(w[-1], w[-1], 4), nn.LeakyReLU(kwargs.get('slope', .2)), nn.Flatten(), nn.Linear(w[-1], 1))
