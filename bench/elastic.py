@@ -30,13 +30,18 @@ def workers(out):
         if any(a.endswith(b'fastai-wgangp') for a in args) and str(out).encode() in args and b'torch.distributed.run' not in args: res.append(int(p.name))
     return res
 
+_READ = {}   # checkpoint file: (its modification stamp, what `reached` read from it)
+
 def reached(out):
-    "The epoch the run's checkpoint had reached (0 before the first checkpoint) and where it was, in words."
+    "The epoch the run's checkpoint had reached (0 before the first checkpoint) and where it was, in words; read again only when it changed."
     ck = Path(out)/'models'/'checkpoint.pth'
-    if not ck.exists(): return 0, 'no checkpoint yet'
-    try: m = checkpoint_meta(ck)
-    except Exception: return 0, 'checkpoint being replaced'
-    return m['epoch'], f"epoch {m['epoch']}, batch {m['batches']}"
+    try: stamp = (ck.stat().st_mtime_ns, ck.stat().st_size)
+    except FileNotFoundError: return 0, 'no checkpoint yet'
+    if _READ.get(ck, (None,))[0]!=stamp:
+        try: m = checkpoint_meta(ck)
+        except Exception: return 0, 'checkpoint being replaced'
+        _READ[ck] = stamp,(m['epoch'], f"epoch {m['epoch']}, batch {m['batches']}")
+    return _READ[ck][1]
 
 def run(out, epochs, kills, seed, first=0., epoch_s=0., shared=False, timeout=900):
     """The run under torchrun, with `kills` workers killed at random moments: each in an epoch drawn at random (distinct

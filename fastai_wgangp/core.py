@@ -46,8 +46,12 @@ def rand_per_sample(shape:tuple, # shape of this process's values, batch first
                     dtype=None, # dtype of the values
                    )->Tensor:
     "U[0, 1) values for this process's samples, drawn for the whole global batch and sliced (see `global_batch`)."
-    bs,g = shape[0],global_batch
-    x = torch.rand((bs*g.world, *shape[1:]), device=device, dtype=dtype)
+    return _per_sample(lambda n: torch.rand((n, *shape[1:]), device=device, dtype=dtype), shape[0])
+
+def _per_sample(draw, bs):
+    "This process's `bs` values of `draw(n)`, made for the global batch's n samples."
+    g = global_batch
+    x = draw(bs*g.world)
     return x[g.rank*bs:(g.rank+1)*bs] if g.distributed else x
 
 def randint_per_sample(low:int, # the smallest value
@@ -56,9 +60,7 @@ def randint_per_sample(low:int, # the smallest value
                        device=None, # device of the values
                       )->Tensor:
     "Whole numbers from `low` to `high`−1 for this process's samples, drawn for the whole global batch and sliced (see `global_batch`)."
-    bs,g = shape[0],global_batch
-    x = torch.randint(low, high, (bs*g.world, *shape[1:]), device=device)
-    return x[g.rank*bs:(g.rank+1)*bs] if g.distributed else x
+    return _per_sample(lambda n: torch.randint(low, high, (n, *shape[1:]), device=device), shape[0])
 
 # %% ../nbs/02_core.ipynb #57324410
 class _GatherBatch(torch.autograd.Function):

@@ -22,8 +22,8 @@ from .settings import DATASETS, TOY
 
 # %% auto #0
 __all__ = ['TOY_SETS', 'make_generator', 'toy_centres', 'toy_sd', 'gaussians8', 'gaussians25', 'swissroll', 'toy_data', 'digits',
-           'to_unit_range', 'UnitRangeDecode', 'stacked_digits', 'TensorPoints', 'show_batch', 'show_results',
-           'GANDataLoader', 'GANDataLoaders', 'gan_dls']
+           'to_unit_range', 'UnitRangeDecode', 'stacked_digits', 'stacked_mode', 'TensorPoints', 'show_batch',
+           'show_results', 'GANDataLoader', 'GANDataLoaders', 'gan_dls']
 
 # %% ../nbs/11_data.ipynb #5498a0fd
 def make_generator(seed:int|torch.Generator|None=None, # an int, a generator used as is, or None to draw one from torch's global RNG
@@ -149,7 +149,12 @@ def stacked_digits(n:int, # number of images
     _check_n(n)
     x,y = digits(size)
     idx = torch.randint(len(x), (n, 3), generator=make_generator(seed))
-    return TensorImage(x.as_subclass(Tensor)[idx, 0].contiguous()),(y[idx]*torch.tensor([100, 10, 1])).sum(1)
+    return TensorImage(x.as_subclass(Tensor)[idx, 0].contiguous()),stacked_mode(y[idx])
+
+def stacked_mode(classes:Tensor, # the classes of each image's red, green and blue digits, (n,3)
+                )->Tensor:
+    "The mode of stacked digits, 100·R + 10·G + B, shape (n,): what the data records and what the quality figure counts."
+    return (classes*torch.tensor([100, 10, 1], device=classes.device)).sum(1)
 
 # %% ../nbs/11_data.ipynb #c9ed47d1
 class TensorPoints(TensorBase):

@@ -61,5 +61,6 @@ def shared_store_warning(env:dict|None=None, # the process's environment; `os.en
     env = os.environ if env is None else env
     if int(env.get('TORCHELASTIC_MAX_RESTARTS') or 0)<1 or env.get('TORCHELASTIC_USE_AGENT_STORE')!='True': return None
     return ("torchrun --max-restarts with the store it shares with the workers for the whole job: a restarted group can read the previous "
-            "group's addresses and fail to connect, using up a restart, or hang connecting until the process group's timeout (PyTorch issue 135712); use a c10d rendezvous (--standalone, or "
-            "--rdzv-backend c10d) with TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in torchrun's environment")
+            "group's addresses and fail to connect, using up a restart, or hang connecting until the process group's timeout "
+            "(PyTorch issue 135712); use a c10d rendezvous (--standalone, or --rdzv-backend c10d) with "
+            "TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 in torchrun's environment")

@@ -98,7 +98,14 @@ class CriticLoss(_PerSampleLoss):
         return reduce_loss(real_terms+fake_terms, self.reduction)
 
 # %% ../nbs/04_losses.ipynb #a050164e
-WASSERSTEIN_CONVENTIONS = ('fastai', 'paper')
+WASSERSTEIN_CONVENTIONS = dict(fastai='critic D(real) − D(fake), generator D(fake)', # name: meaning
+                               paper='critic D(fake) − D(real), generator −D(fake)')
+
+def _convention_sign(convention, described):
+    "+1 for the first of the conventions `described` (name: what it means), −1 for the second; an unknown one is refused."
+    if convention not in described:
+        raise ValueError(f"unknown convention {convention!r}: use " + ' or '.join(f"{k!r} ({v})" for k,v in described.items()))
+    return 1 if convention==next(iter(described)) else -1
 
 def _scaled(x, other, sign): return sign*x
 
@@ -106,10 +113,7 @@ def wasserstein_losses(convention:str='fastai', # 'fastai' (critic D(real) − D
                        reduction:str='mean', # 'mean', 'sum' or 'none' (per sample: D(real_i) − D(fake_i) for the fastai critic)
                       )->GANLosses:
     "Wasserstein GAN losses, with fastai's signs or the paper's."
-    if convention not in WASSERSTEIN_CONVENTIONS:
-        raise ValueError(f"unknown convention {convention!r}: use 'fastai' (critic D(real) − D(fake), generator D(fake)) "
-                         f"or 'paper' (critic D(fake) − D(real), generator −D(fake))")
-    s = 1 if convention=='fastai' else -1
+    s = _convention_sign(convention, WASSERSTEIN_CONVENTIONS)
     return GANLosses(GeneratorLoss(partial(_scaled, sign=s), f'wasserstein_{convention}_gen_loss', reduction),
                      CriticLoss(partial(_scaled, sign=s), partial(_scaled, sign=-s), f'wasserstein_{convention}_crit_loss', reduction))
 
@@ -173,7 +177,8 @@ def relativistic_average_losses(reduction:str='mean', # 'mean', 'sum' or 'none' 
                      CriticLoss(_ra_real, _ra_fake, 'relativistic_average_crit_loss', reduction))
 
 # %% ../nbs/04_losses.ipynb #432f4d6b
-RPGAN_CONVENTIONS = ('paper', 'fastai')
+RPGAN_CONVENTIONS = dict(paper='critic softplus(C(fake) − C(real)), real scored high', # name: meaning
+                         fastai='critic softplus(C(real) − C(fake)), real scored low')
 
 def _rp_half(x, other, sign): return F.softplus(sign*(other - x))/2   # half the pair's loss, from the real side (x real) or the fake side (x fake)
 def _rp_crit_real(real, fake, sign): return _rp_half(real, fake, sign)
@@ -184,9 +189,6 @@ def rpgan_losses(convention:str='paper', # 'paper' (the critic scores real sampl
                  reduction:str='mean', # 'mean', 'sum' or 'none' (per pair: f of the pair's difference)
                 )->GANLosses:
     "Relativistic pairing GAN losses (RpGAN, R3GAN's loss) on logits, f = softplus; the generator's loss needs `real_pred`."
-    if convention not in RPGAN_CONVENTIONS:
-        raise ValueError(f"unknown convention {convention!r}: use 'paper' (critic softplus(C(fake) − C(real)), real scored high) "
-                         f"or 'fastai' (critic softplus(C(real) − C(fake)), real scored low)")
-    s = 1 if convention=='paper' else -1
+    s = _convention_sign(convention, RPGAN_CONVENTIONS)
     return GANLosses(GeneratorLoss(partial(_rp_gen, sign=s), f'rpgan_{convention}_gen_loss', reduction, needs_real_pred=True),
                      CriticLoss(partial(_rp_crit_real, sign=s), partial(_rp_crit_fake, sign=s), f'rpgan_{convention}_crit_loss', reduction))

@@ -16,7 +16,7 @@ import matplotlib.figure as mpl_figure
 from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid, save_image
 from fastai.torch_core import Module
-from .data import digits, to_unit_range, toy_centres, toy_sd
+from .data import digits, to_unit_range, toy_centres, toy_sd, stacked_mode
 
 # %% auto #0
 __all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'kernel_distance', 'extract_features',
@@ -213,7 +213,11 @@ def digit_classes(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1]
     "How many samples the digits classifier puts in each of the 10 classes, shape (10,)."
     size = _check_digits(samples)
     if classifier is None: classifier = digits_classifier(size)
-    with torch.no_grad(): return torch.bincount(classifier(samples.to(_device_of(classifier))).argmax(1).cpu(), minlength=10)
+    return torch.bincount(_classes(samples, classifier), minlength=10)
+
+def _classes(samples, classifier):
+    "The classifier's class of each one-channel image, on the CPU."
+    with torch.no_grad(): return classifier(samples.to(_device_of(classifier))).argmax(1).cpu()
 
 # %% ../nbs/14_metrics.ipynb #27101d91
 def stacked_modes(samples:Tensor, # stacked digits (n,3,size,size) in [-1, 1]
@@ -223,9 +227,7 @@ def stacked_modes(samples:Tensor, # stacked digits (n,3,size,size) in [-1, 1]
     if not isinstance(samples, Tensor) or samples.ndim!=4 or samples.shape[1]!=3 or samples.shape[2]!=samples.shape[3]:
         raise ValueError(f"expected a batch of square three-channel stacked digits (n,3,size,size), got {getattr(samples, 'shape', type(samples))}")
     if classifier is None: classifier = digits_classifier(samples.shape[-1])
-    dev = _device_of(classifier)
-    with torch.no_grad(): cls = torch.stack([classifier(samples[:, c:c+1].to(dev)).argmax(1).cpu() for c in range(3)], 1)
-    return (cls*torch.tensor([100, 10, 1])).sum(1)
+    return stacked_mode(torch.stack([_classes(samples[:, c:c+1], classifier) for c in range(3)], 1))
 
 def mode_kl(modes:Tensor, # the mode of each sample, integers in [0, n_modes)
             n_modes:int=1000, # how many modes the data has
