@@ -10,7 +10,7 @@ __all__ = []
 # %% ../nbs/99_all.ipynb #7d700f1e
 import fastai.vision.gan
 from fastai.vision.gan import *
-from . import settings, core, penalties, losses, step, callbacks, gan, data, models, images, metrics, checkpoint, ema, sample, gan_metrics, augment, refine, distributed, recipes
+from . import settings, core, penalties, losses, step, callbacks, gan, data, models, images, metrics, checkpoint, ema, sample, gan_metrics, augment, refine, distributed, r3gan, recipes
 from .settings import *
 from .core import *
 from .penalties import *
@@ -29,8 +29,9 @@ from .gan_metrics import *
 from .augment import *
 from .refine import *
 from .distributed import *
+from .r3gan import *
 from .recipes import *
 
 # %% ../nbs/99_all.ipynb #7d0d29be
-_modules = (fastai.vision.gan, settings, core, penalties, losses, step, callbacks, gan, data, models, images, metrics, checkpoint, ema, sample, gan_metrics, augment, refine, distributed, recipes)
+_modules = (fastai.vision.gan, settings, core, penalties, losses, step, callbacks, gan, data, models, images, metrics, checkpoint, ema, sample, gan_metrics, augment, refine, distributed, r3gan, recipes)
 __all__ = sorted({n for m in _modules for n in m.__all__})

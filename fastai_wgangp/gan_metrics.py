@@ -19,7 +19,7 @@ from .callbacks import TrainStat
 from .checkpoint import rng_states, set_rng_states
 from .data import digits
 from .metrics import (frechet_distance, kernel_distance, extract_features, fid, toy_mode_coverage, digits_classifier,
-                                   digit_classes, digits_fd_floor)
+                                   digit_classes, digits_fd_floor, stacked_figure, stacked_floor)
 from .images import thumbnail_features, real_images
 from .sample import PeriodicSamples
 
@@ -128,13 +128,13 @@ class FrechetMetric(GANMetric):
 def quality_space(data:str, # a built-in data set, or a folder of images
                   real:Tensor|None=None, # for a folder: real images in [−1, 1]; None: the training set's (during training)
                  )->tuple|None:
-    "The features and the real samples of `data`'s Fréchet distance; None for mode coverage (the Gaussian mixtures)."
+    "The features and the real samples of `data`'s Fréchet distance; None for mode counts (the Gaussian mixtures, stacked digits)."
     kind = setting(data)['quality']
     if kind=='digits':
         size = setting(data)['size']
         return digits_classifier(size).features,digits(size)[0].as_subclass(Tensor)
     if kind=='thumbnails': return thumbnail_features,real
-    if kind=='modes': return None
+    if kind in ('modes', 'stacked'): return None
     raise OptionError(f"{data} has no quality figure (no modes, no image features)")
 
 def quality_metric(data:str, # a built-in data set, or a folder of images
@@ -143,8 +143,9 @@ def quality_metric(data:str, # a built-in data set, or a folder of images
                    n:int=JOB['metric_samples'], # samples per measurement (mode coverage: the papers' 2,500)
                    **kwargs # more `GANMetric` arguments
                   )->GANMetric:
-    "`data`'s quality figure as columns during training: FD and KID in its `quality_space`, or mode coverage."
+    "`data`'s quality figure as columns during training: FD and KID in its `quality_space`, mode coverage, or stacked digits' modes and KL (of 26,000)."
     space = quality_space(data, real)
+    if setting(data)['quality']=='stacked': return GANMetric(stacked_figure, ['modes', 'kl'], every=every, n=setting(data)['n_samples'], **kwargs)
     if space is None: return ModeCoverageMetric(data, every=every, **kwargs)
     return FrechetMetric(space[0], real=space[1], every=every, n=n, **kwargs)
 
@@ -155,6 +156,9 @@ def quality_figures(data:str, # a built-in data set, or a folder of images
     "`data`'s final quality figures of `samples`, in its `quality_space`, with what they are measured against."
     if setting(data)['quality'] is None: return {}
     space = quality_space(data, real)
+    if setting(data)['quality']=='stacked':
+        floor = stacked_floor(len(samples), samples.shape[-1])
+        return dict(stacked_figure(samples*2-1), n_modes=1000, modes_real_floor=floor['modes'], kl_real_floor=floor['kl'])
     if space is None: return dict(toy_mode_coverage(samples, data, JOB['hq_sd']), hq_sd=JOB['hq_sd'])
     features,real = space
     imgs = samples*2-1

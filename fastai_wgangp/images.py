@@ -86,6 +86,7 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
         dl.rng = random.Random(_draw_seed(g))   # the shuffling, seeded (fastai's default draws from Python's global stream)
         tfm = GANNoise(noise_size, _draw_seed(g))
         dl.noise_gen,dl.noise_shape = tfm.gen,tfm.noise_shape   # loader attributes: `save_checkpoint` keeps the stream's state
+        dl.image_shape = (channels, size, size)   # what a network for these batches makes (`GANLearner.r3gan`)
         dl.after_batch.add(tfm)
         # the batch types fastai keeps for decoding (`show_batch`), now with the noise in front
         set_batch_types(dl, {tuple: [InvisibleTensor, *batch_types(dl)[tuple]]})

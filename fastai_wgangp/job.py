@@ -30,9 +30,9 @@ from fastai.distributed import teardown_distrib
 from .core import global_batch, rank0_values
 
 # %% auto #0
-__all__ = ['NOTES', 'FOLDER_NOTES', 'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR', 'StepCounter', 'Interrupted',
-           'StopOnSignal', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'SameStart', 'Run', 'build',
-           'terminate_at_once', 'fit', 'report', 'run', 'train']
+__all__ = ['NOTES', 'STACKED_NOTES', 'FOLDER_NOTES', 'run_meta', 'check_same_run', 'TimeBudget', 'LinearLR', 'BudgetProgress',
+           'StepCounter', 'Interrupted', 'StopOnSignal', 'summary', 'JobProgress', 'CheckpointEachEpoch', 'SameStart',
+           'Run', 'build', 'terminate_at_once', 'fit', 'report', 'run', 'train']
 
 # %% ../nbs/24_job.ipynb #f862f13a
 def _net(m): return f"{type(m).__name__} of {sum(p.numel() for p in m.parameters()):,} parameters"
@@ -83,6 +83,15 @@ class LinearLR(Callback):
         if not self.training: return
         f = min(1., rank0_value(time.perf_counter()-self.start)/self.budget) if self.budget else self.pct_train   # the same lr in every process
         self.opt.set_hyper('lr', self.lr + f*(self.lr_end-self.lr))
+
+# %% ../nbs/24_job.ipynb #185f99c5
+class BudgetProgress(Callback):
+    "With a time budget, the fit's progress `pct_train` is the share of the budget used (`elapsed` of it in earlier fits)."
+    order = ParamScheduler.order-1 # after `TrainEvalCallback` has counted the batch, before the schedulers read the progress
+    def __init__(self, budget:float, elapsed:float=0.): self.budget,self.elapsed = positive_number(budget, 'budget'),float(elapsed)
+    def before_fit(self): self.start = time.perf_counter()-self.elapsed
+    def before_batch(self):
+        if self.training: self.learn.pct_train = min(1., rank0_value(time.perf_counter()-self.start)/self.budget)
 
 # %% ../nbs/24_job.ipynb #beee8391
 class StepCounter(Callback):
@@ -135,7 +144,7 @@ NOTES = dict(
     last_epoch="the progress table's last row: means over the last whole epoch's training steps",
     size="side of the training images (a folder of images)",
     channels="channels of the training images: 3 RGB, 1 grayscale",
-    samples_npy="samples.npy holds the generated images as uint8, N×C×H×W, 0–255 (a folder of images)",
+    samples_npy="samples.npy holds the generated images as uint8, N×C×H×W, 0–255 (a folder of images, stacked digits)",
     ema=("the generator's average (GeneratorEMA: half-life in images, ramp-up factor): samples.npy, samples.png, the quality figures above "
          "and fastai-wgangp-sample come from it; weights.pth holds it as generator_ema"),
     raw="the same quality figures for the trained generator itself, without the average",
@@ -144,8 +153,17 @@ NOTES = dict(
     refine=("the samples were refined after training by discriminator optimal transport (dot_refine): steps Adam steps of size lr "
             "towards what the critic scores as real, with transport cost; the figures above are the refined samples'"),
     unrefined="the same quality figures before refinement",
+    nets="the image networks: dcgan (DCGAN's; a folder's sized by IMAGE_FEATURES) or r3gan (R3GAN's residual networks without normalisation)",
     batch_norm=("where the generator's batch norm takes its statistics in a run on several processes: the global batch on GPUs (SyncBatchNorm), "
                 "each process's slice on CPU processes, where PyTorch's SyncBatchNorm cannot run (then the run is not the same as a one-process run)"),
+)
+
+STACKED_NOTES = dict(
+    modes="modes of the 1,000 (a digit in each of the red, green and blue channels, read by the package's digits classifier) with at least one of the n_samples samples",
+    kl=("KL divergence, in nats, of the generated modes' frequencies from uniform over n_samples samples (the Stacked MNIST protocol's "
+        "26,000); lower is better"),
+    modes_real_floor="modes covered by as many real stacked digits: the classifier's errors and the sample's size set it",
+    kl_real_floor="the KL of as many real stacked digits: what a generator that reproduced the data would score",
 )
 
 FOLDER_NOTES = dict(
@@ -158,7 +176,8 @@ FOLDER_NOTES = dict(
 
 def _figures(r):
     "A quality block of `metrics.json` in words."
-    return ', '.join(([f"FD {r['fd']:.2f}"] if 'fd' in r else []) + ([f"{r['modes']}/{r['n_modes']} modes, {r['hq']:.1%} within {r['hq_sd']} sd"] if 'hq' in r else []))
+    return ', '.join(([f"FD {r['fd']:.2f}"] if 'fd' in r else []) + ([f"{r['modes']}/{r['n_modes']} modes, {r['hq']:.1%} within {r['hq_sd']} sd"] if 'hq' in r else [])
+                     + ([f"{r['modes']}/{r['n_modes']} modes, KL {r['kl']:.3f}"] if 'kl' in r else []))
 
 def summary(m:dict, # the metrics `train` returns
            )->list:
@@ -172,9 +191,11 @@ def summary(m:dict, # the metrics `train` returns
                                f"{m['fd_real_floor']:.2f}; lower is better)")
     if 'hq' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered; {m['hq']:.1%} of {m['n_samples']:,} samples "
                              f"within {m['hq_sd']} sd of a mode (higher is better)")
+    if 'kl' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered, KL {m['kl']:.3f} over {m['n_samples']:,} samples (lower is better; "
+                             f"as many real stacked digits: {m['modes_real_floor']} modes, KL {m['kl_real_floor']:.3f})")
     if 'raw' in m: res.append(f"(samples from the generator's average, half-life {m['ema']['half_life']:g} images; the trained generator itself: {_figures(m['raw'])})")
     if 'unrefined' in m: res.append(f"(samples refined by {m['refine']['steps']} critic-guided steps; before refinement: {_figures(m['unrefined'])})")
-    if not {'fd', 'hq'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
+    if not {'fd', 'hq', 'kl'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
     res.append(f"wrote samples.png, samples.npy, losses.png, metrics.json, weights.pth (and pictures during training in epochs/, "
                f"checkpoints in models/) to {m['out']}")
     return res
@@ -311,7 +332,7 @@ def build(p:Plan, # from `plan`
     "The learner and the fit's callbacks of the run `p` plans, resumed from its checkpoint with `--resume`."
     o = p.options
     dls = make_data(o.data, o.seed, o.bs//p.world, size=o.size, channels=o.channels, workers=o.workers)
-    learn = make_learner(o.data, o.loss, dls, seed=o.seed, path=p.out, size=o.size, channels=o.channels, lazy=o.lazy)
+    learn = make_learner(o.data, o.loss, dls, seed=o.seed, path=p.out, size=o.size, channels=o.channels, lazy=o.lazy, nets=o.nets)
     if o.ema: learn.add_cb(GeneratorEMA(o.ema, ramp=JOB['ema_ramp']))
     r = Run(p, learn, [], run_meta(learn, o))
     if o.resume: _resume(r)
@@ -323,7 +344,9 @@ def build(p:Plan, # from `plan`
              CheckpointEachEpoch(lambda: {**r.meta, 'train_seconds': round(r.clock(), 3), 'steps': dict(r.counter.steps)}), *L(cbs)]
     if p.world>1: r.cbs.append(SameStart(r.position, p.out))
     if o.budget: r.cbs.append(TimeBudget(o.budget, r.done['train_seconds']))
-    if s['lr_decay']: r.cbs.append(LinearLR(learn.lr, learn.lr/s['lr_decay'], o.budget, r.done['train_seconds']))   # see bench/RESULTS.md
+    if o.budget: r.cbs.append(BudgetProgress(o.budget, r.done['train_seconds']))   # fastai's schedulers follow the budget
+    # the toy recipe's decay (see bench/RESULTS.md); r3gan has its own schedules
+    if s['lr_decay'] and o.loss!='r3gan': r.cbs.append(LinearLR(learn.lr, learn.lr/s['lr_decay'], o.budget, r.done['train_seconds']))
     if o.augment: r.cbs.append(DiffAugment(o.augment))
     if o.metric_every: r.cbs.append(quality_metric(o.data, every=o.metric_every))
     return r
@@ -357,10 +380,12 @@ def fit(r:Run # from `build`
     return r
 
 # %% ../nbs/24_job.ipynb #5f0ce003
+def _uint8(data): return is_folder(data) or data=='stacked-digits'   # many images: a quarter of the size
+
 def _samples_files(r:Run, x:Tensor):
-    "samples.npy (points as they are, images in [0, 1], a folder's as uint8) and samples.png."
+    "samples.npy (points as they are, digits in [0, 1], a folder's images and stacked digits as uint8) and samples.png."
     o,p = r.plan.options,r.plan
-    np.save(p.out/'samples.npy', (x*255).round().to(torch.uint8).numpy() if is_folder(o.data) else x.numpy())
+    np.save(p.out/'samples.npy', (x*255).round().to(torch.uint8).numpy() if _uint8(o.data) else x.numpy())
     if x.ndim==4: save_grid(x[:64]*2-1, p.out/'samples.png', min_size=512)
     else: save_scatter(x, p.out/'samples.png', real=r.learn.dls.train.dataset[:p.n_samples], centres=toy_centres(o.data) if o.data in MIXTURES else None,
                        title=f'{o.data}, {o.loss}: {p.n_samples:,} samples')
@@ -388,7 +413,8 @@ def report(r:Run, # a fitted run
     last = {k: float(v) for k,v in zip(rec.metric_names[1:-1], rec.values[-1]) if v is not None and not _nan(v)} if rec.values else {}
     m = dict(data=o.data, loss=o.loss, seed=o.seed, bs=o.bs, world_size=p.world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
              train_seconds=round(train_seconds, 2), steps=r.counter.steps, n_samples=p.n_samples,
-             **(dict(size=o.size, channels=o.channels, samples_npy='uint8') if folder else {}),
+             **(dict(size=o.size, channels=o.channels) if folder else {}), **(dict(nets=o.nets) if o.nets else {}),
+             **(dict(samples_npy='uint8') if _uint8(o.data) else {}),
              **(quality_figures(o.data, x, real) if o.refine else unrefined), last_epoch=last, out=str(p.out))
     if o.ema: m = dict(m, ema=dict(half_life=o.ema, ramp=JOB['ema_ramp']), raw=quality_figures(o.data, refine(generate(learn, p.n_samples, o.seed, raw=True)), real))
     if o.refine: m.update(refine=dict(steps=o.refine, k=JOB['refine_k'], lr=JOB['refine_lr']), unrefined=unrefined)
@@ -396,7 +422,7 @@ def report(r:Run, # a fitted run
     if o.lazy>1: m['lazy'] = o.lazy
     if p.world>1 and batchnorm_layers(learn.model):
         m['batch_norm'] = 'global batch (SyncBatchNorm)' if torch.cuda.is_available() else 'per process'
-    m['notes'] = {k:v for k,v in (NOTES | (FOLDER_NOTES if folder else {})).items() if k in m}
+    m['notes'] = {k:v for k,v in (NOTES | (FOLDER_NOTES if folder else {}) | (STACKED_NOTES if 'kl' in m else {})).items() if k in m}
     (p.out/'metrics.json').write_text(json.dumps(m, indent=2))
     return m
 
@@ -414,7 +440,7 @@ def train(data:str='digits', # a built-in data set (`DATASETS`), or a folder of 
           loss:str='wgan-gp', # one of `LOSSES`
           *,
           cbs:list|None=None, # more callbacks for the fit
-          n_samples:int=JOB['n_samples'], # samples written to samples.npy and measured
+          n_samples:int|None=None, # samples written to samples.npy and measured; None: the data set's (`plan`)
           **options # the main job's other options (`Options`), as keyword arguments
          )->dict|None:
     "Train as `fastai-wgangp` does, then write samples.png, samples.npy, losses.png, metrics.json and weights.pth to `out`; return the metrics (None in processes other than rank 0)."

@@ -45,14 +45,15 @@ def make_out(out:str|Path, # the output folder
 def plan(options:Options|None=None, # the run's options; the defaults if None
          world:int|None=None, # processes; `processes()` if None
          rank:int|None=None, # this process; `processes()` if None
-         n_samples:int=JOB['n_samples'], # samples written and measured
+         n_samples:int|None=None, # samples written and measured; None: the data set's `n_samples`, or `JOB`'s
         )->Plan:
     "Check `options` (`check_options`), fill in the setting's defaults (`resolved`), and make the output folder."
     w,r = processes()
     world,rank = w if world is None else world,r if rank is None else rank
     o = resolved(check_options(options or Options(), world))
     make_out(o.out)
-    return Plan(o, world, rank, whole_number(n_samples, 'n_samples', 2))
+    n = setting(o.data).get('n_samples', JOB['n_samples']) if n_samples is None else n_samples
+    return Plan(o, world, rank, whole_number(n, 'n_samples', 2))
 
 # %% ../nbs/23_job_plan.ipynb #8884f4b0
 def shared_store_warning(env:dict|None=None, # the process's environment; `os.environ` if None

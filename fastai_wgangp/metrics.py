@@ -16,12 +16,13 @@ import matplotlib.figure as mpl_figure
 from matplotlib.ticker import MaxNLocator
 from torchvision.utils import make_grid, save_image
 from fastai.torch_core import Module
-from .data import digits, to_unit_range, toy_centres, toy_sd, stacked_mode
+from .data import digits, to_unit_range, toy_centres, toy_sd, stacked_mode, stacked_digits
 
 # %% auto #0
 __all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'kernel_distance', 'extract_features',
            'fid', 'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'stacked_modes', 'mode_kl',
-           'digits_fd_floor', 'save_grid', 'save_scatter', 'loss_curves', 'plot_curves']
+           'digits_fd_floor', 'stacked_figure', 'stacked_floor', 'save_grid', 'save_scatter', 'loss_curves',
+           'plot_curves']
 
 # %% ../nbs/14_metrics.ipynb #814b9113
 def mode_coverage(samples:Tensor, # generated points (n,d); the papers use n=2,500
@@ -251,6 +252,21 @@ def digits_fd_floor(n:int=2500, # the size of the generated sample it is a floor
     if key not in _FLOORS:
         real = digits(size)[0].as_subclass(Tensor)
         _FLOORS[key] = digits_fd(real[torch.randint(len(real), (n,), generator=torch.Generator().manual_seed(seed))])
+    return _FLOORS[key]
+
+# %% ../nbs/14_metrics.ipynb #649a6d77
+def stacked_figure(samples:Tensor, # stacked digits (n,3,size,size) in [-1, 1]
+                  )->dict:
+    "`modes` covered of 1,000 and `kl` from uniform (`mode_kl`) of the samples' `stacked_modes`."
+    return mode_kl(stacked_modes(samples))
+
+def stacked_floor(n:int=26_000, # the size of the generated sample it is a floor for
+                  size:int=16, # image side
+                  seed:int=1, # seed of the draw
+                 )->dict:
+    "`stacked_figure` of `n` real stacked digits: what a perfect generator's sample of `n` scores (cached)."
+    key = ('stacked', n, size, seed)
+    if key not in _FLOORS: _FLOORS[key] = stacked_figure(stacked_digits(n, size, seed)[0])
     return _FLOORS[key]
 
 # %% ../nbs/14_metrics.ipynb #35b00405

@@ -15,8 +15,9 @@ from .penalties import gradient_penalty, r1_penalty
 from .losses import *
 from .step import Penalty
 from .gan import *
-from .data import gan_dls, digits, toy_data
-from .models import toy_generator, toy_critic, dcgan_generator, dcgan_critic, image_nets
+from .r3gan import *
+from .data import gan_dls, digits, stacked_digits, toy_data
+from .models import toy_generator, toy_critic, dcgan_generator, dcgan_critic, image_nets, r3gan_generator, r3gan_critic
 from .images import image_gan_dls
 
 # %% auto #0
@@ -31,30 +32,36 @@ def make_data(data:str, # a built-in data set (`DATASETS`), or a folder of image
               channels:int|None=None, # for a folder: 3 (RGB) or 1; the setting's if None
               workers:int=0, # for a folder: decoding processes
              )->DataLoaders:
-    "DataLoaders for `data`: digits at the setting's size in [−1, 1], a toy set in the paper's coordinates, or a folder's images in [−1, 1]."
+    "DataLoaders for `data`: (stacked) digits at the setting's size in [−1, 1], a toy set in the paper's coordinates, or a folder's images in [−1, 1]."
     s = setting(data_name(data))
     if is_folder(data):
         return image_gan_dls(data, size or s['size'], channels or s['channels'], bs or s['bs'], noise_size=s['noise_size'], num_workers=workers, seed=seed)
-    if s['kind']=='images': return gan_dls(digits(s['size'])[0], noise_size=s['noise_size'], bs=bs or s['bs'], seed=seed)
-    return gan_dls(toy_data(data, n_toy or s['n_train'], seed=seed), noise_size=s['noise_size'], bs=bs or s['bs'], seed=seed)
+    if data=='stacked-digits': real = stacked_digits(s['n_train'], s['size'], seed=0)[0]   # one data set: the seed shuffles it and draws the noise
+    elif s['kind']=='images': real = digits(s['size'])[0]
+    else: real = toy_data(data, n_toy or s['n_train'], seed=seed)
+    return gan_dls(real, noise_size=s['noise_size'], bs=bs or s['bs'], seed=seed)
 
 def make_nets(data:str, # a built-in data set, or a folder of images
               size:int|None=None, # for a folder: side of the images; the setting's if None
               channels:int|None=None, # for a folder: 3 or 1; the setting's if None
+              nets:str|None=None, # for images, one of `NETS`: 'dcgan' (None) or 'r3gan' (R3GAN's, of the setting's `r3_width`)
              )->tuple:
-    "A fresh generator and critic for `data`: the paper's toy MLPs, the digits' DCGAN pair, or `image_nets` for a folder."
+    "A fresh generator and critic for `data`: the paper's toy MLPs, the digits' DCGAN pair, `image_nets` for a folder, or R3GAN's for images."
     s = setting(data_name(data))
-    if is_folder(data): return image_nets(size or s['size'], channels or s['channels'], noise_size=s['noise_size'])
-    if s['kind']=='images':
-        return (dcgan_generator(s['size'], s['channels'], noise_size=s['noise_size'], n_features=s['width']),
-                dcgan_critic(s['size'], s['channels'], n_features=s['width']))
-    return toy_generator(s['noise_size'], 2, width=s['width']), toy_critic(2, width=s['width'])
+    if s['kind']=='points': return toy_generator(s['noise_size'], 2, width=s['width']), toy_critic(2, width=s['width'])
+    size,channels = (size or s['size'], channels or s['channels']) if is_folder(data) else (s['size'], s['channels'])
+    if nets not in (None, *NETS): raise OptionError(f"nets must be one of {', '.join(NETS)}, got {nets!r}")
+    if nets=='r3gan':
+        w = s['r3_width']
+        return (r3gan_generator(size, channels, s['noise_size'], n_features=w, max_features=8*w), r3gan_critic(size, channels, n_features=w, max_features=8*w))
+    if is_folder(data): return image_nets(size, channels, noise_size=s['noise_size'])
+    return (dcgan_generator(size, channels, noise_size=s['noise_size'], n_features=s['width']), dcgan_critic(size, channels, n_features=s['width']))
 
 # %% ../nbs/22_recipes.ipynb #993eb252
 _PAIRS = dict(wasserstein=wasserstein_losses, hinge=hinge_losses, nonsaturating=nonsaturating_losses,
               least_squares=least_squares_losses, relativistic_average=relativistic_average_losses)
 
-def _penalty(name, s, every):
+def _penalty(name, s, every):   # the gradient penalty at the recipe's `gp`, or R1 at its `r1`
     if name in ('gp', 'lp'): return Penalty(gradient_penalty, s['gp'], every=every, **(dict(one_sided=True) if name=='lp' else {}))
     if name=='r1': return Penalty(r1_penalty, s['r1'], every=every)
 
@@ -66,6 +73,7 @@ def make_learner(data:str, # a built-in data set, or a folder of images
                  size:int|None=None, # for a folder: side of the images
                  channels:int|None=None, # for a folder: 3 or 1
                  lazy:int=1, # evaluate the penalty on one critic step in `lazy`, `lazy` times as strong (`Penalty(every=...)`)
+                 nets:str|None=None, # for images: 'dcgan' or 'r3gan' (`NETS`); None: 'r3gan' for `r3gan`, 'dcgan' for the rest
                  **kwargs # passed to the learner's constructor, over the recipe's
                 )->Learner:
     "A GAN learner for `data` trained with `loss` and the setting's recipe."
@@ -73,8 +81,10 @@ def make_learner(data:str, # a built-in data set, or a folder of images
     lazy_every(lazy, loss)
     if dls is None: dls = make_data(data, seed, size=size, channels=channels)
     set_seed(seed)
-    gen,crit = make_nets(data, size, channels)
+    gen,crit = make_nets(data, size, channels, nets or ('r3gan' if loss=='r3gan' else 'dcgan'))
     s = setting(data)
+    if loss=='r3gan':   # the main job averages the generator itself (--ema)
+        return GANLearner.r3gan(dls, gen, crit, gamma=s['gamma'], lazy=lazy, ema=0., **(dict(path=path) | kwargs))
     kw = dict(path=path, lr=s['lr'], opt_func=partial(Adam, mom=s['mom'], sqr_mom=s['sqr_mom'], eps=1e-8, wd=0.)) | kwargs
     if row['pair']=='fastai_wgan':
         c = CLIP_RECIPE

@@ -200,7 +200,7 @@ def load_run(run:str|Path, # a main-job output folder (`--out`)
     "The generator of a main-job run in eval mode on the CPU, and the run's `metrics.json`."
     run = run_folder(run)
     m = json.loads((run/'metrics.json').read_text())
-    gen,_ = make_nets(m['data'], m.get('size'), m.get('channels'))
+    gen,_ = make_nets(m['data'], m.get('size'), m.get('channels'), m.get('nets'))
     w = torch.load(run/'weights.pth', map_location='cpu', weights_only=True)
     gen.load_state_dict(w['generator'] if raw or 'generator_ema' not in w else w['generator_ema'])
     return gen.eval(),m

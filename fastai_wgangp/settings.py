@@ -11,19 +11,20 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DATASETS', 'FOLDER', 'TOY', 'MIXTURES', 'IMAGE_FEATURES', 'IMAGE_SIZES', 'RECIPES', 'CLIP_RECIPE', 'LOSSES',
-           'PENALISED', 'AUGMENT_NAMES', 'JOB', 'is_folder', 'setting', 'OptionError', 'whole_number',
+__all__ = ['DATASETS', 'FOLDER', 'TOY', 'MIXTURES', 'IMAGE_FEATURES', 'IMAGE_SIZES', 'RECIPES', 'CLIP_RECIPE', 'R3GAN_RECIPE',
+           'LOSSES', 'NETS', 'PENALISED', 'AUGMENT_NAMES', 'JOB', 'is_folder', 'setting', 'OptionError', 'whole_number',
            'positive_number', 'image_size', 'image_channels', 'augment_policy', 'data_name', 'loss_name', 'run_folder',
            'lazy_every', 'Options', 'option_fields', 'flag', 'check_options', 'resolved', 'run_options']
 
 # %% ../nbs/01_settings.ipynb #ce6f191d
-DATASETS = dict( # name: its samples and how many it trains on, its recipe (a row of `RECIPES`), its quality figure, the critic-guided
-                 # refinement of its final samples by default (where it measurably helps), and for a toy set its geometry
-    digits      = dict(kind='images', n_train=1797,    recipe='digits', quality='digits', refine=0),
-    gaussians8  = dict(kind='points', n_train=100_000, recipe='toy',    quality='modes',  refine=50, layout='circle', sd=0.02, scale=1.414),
-    gaussians25 = dict(kind='points', n_train=100_000, recipe='toy',    quality='modes',  refine=50, layout='grid',   sd=0.05, scale=2.828),
-    swissroll   = dict(kind='points', n_train=100_000, recipe='toy',    quality=None,     refine=0,  layout=None,     sd=None, scale=7.5),
-)
+DATASETS = { # name: its samples and how many it trains on, its recipe (a row of `RECIPES`), its quality figure, the critic-guided
+              # refinement of its final samples by default (where it measurably helps), and for a toy set its geometry
+    'digits':         dict(kind='images', n_train=1797,    recipe='digits',  quality='digits',  refine=0),
+    'stacked-digits': dict(kind='images', n_train=60_000,  recipe='stacked', quality='stacked', refine=0, n_samples=26_000),
+    'gaussians8':     dict(kind='points', n_train=100_000, recipe='toy',     quality='modes',   refine=50, layout='circle', sd=0.02, scale=1.414),
+    'gaussians25':    dict(kind='points', n_train=100_000, recipe='toy',     quality='modes',   refine=50, layout='grid',   sd=0.05, scale=2.828),
+    'swissroll':      dict(kind='points', n_train=100_000, recipe='toy',     quality=None,      refine=0,  layout=None,     sd=None, scale=7.5),
+}
 FOLDER = dict(kind='images', n_train=None, recipe='folder', quality='thumbnails', refine=0) # a folder of images, in place of a built-in data set
 TOY = tuple(k for k,v in DATASETS.items() if v['kind']=='points') # the paper's toy sets
 MIXTURES = tuple(k for k in TOY if DATASETS[k]['layout']) # the toy sets with modes
@@ -38,11 +39,18 @@ IMAGE_SIZES = tuple(IMAGE_FEATURES) # the sides a folder's images can be trained
 
 # %% ../nbs/01_settings.ipynb #6313eb49
 RECIPES = dict( # one row per setting
-    toy    = dict(bs=256, noise_size=2,   width=128,  size=None, channels=None, budget=240., lr=1e-3, gp_lr=1e-3, mom=.5, sqr_mom=.9, n_crit=5, gp=.1,  r1=1., lr_decay=100., ema=0.),
-    digits = dict(bs=64,  noise_size=64,  width=32,   size=16,   channels=1,    budget=150., lr=1e-4, gp_lr=3e-4, mom=0., sqr_mom=.9, n_crit=2, gp=10., r1=1., lr_decay=None, ema=10_000.),
-    folder = dict(bs=64,  noise_size=100, width=None, size=64,   channels=3,    budget=600., lr=1e-4, gp_lr=1e-4, mom=0., sqr_mom=.9, n_crit=5, gp=10., r1=1., lr_decay=None, ema=0.),
+    toy     = dict(bs=256, noise_size=2,   width=128,  size=None, channels=None, budget=240., lr=1e-3, gp_lr=1e-3, mom=.5, sqr_mom=.9, n_crit=5, gp=.1,  r1=1., lr_decay=100., ema=0.,      gamma=1., r3_width=None),
+    digits  = dict(bs=64,  noise_size=64,  width=32,   size=16,   channels=1,    budget=150., lr=1e-4, gp_lr=3e-4, mom=0., sqr_mom=.9, n_crit=2, gp=10., r1=1., lr_decay=None, ema=10_000., gamma=.1, r3_width=16),
+    stacked = dict(bs=64,  noise_size=64,  width=32,   size=16,   channels=3,    budget=600., lr=1e-4, gp_lr=3e-4, mom=0., sqr_mom=.9, n_crit=2, gp=10., r1=1., lr_decay=None, ema=10_000., gamma=.1, r3_width=16),
+    folder  = dict(bs=64,  noise_size=100, width=None, size=64,   channels=3,    budget=600., lr=1e-4, gp_lr=1e-4, mom=0., sqr_mom=.9, n_crit=5, gp=10., r1=1., lr_decay=None, ema=0.,      gamma=.05, r3_width=16),
 )
 CLIP_RECIPE = dict(lr=2e-4, mom=0., clip=.01) # `wgan-clip`: fastai's `GANLearner.wgan` with its documented recipe
+R3GAN_RECIPE = dict( # `r3gan`: R3GAN's optimiser and schedules, as in its training presets (brownvc/R3GAN's train.py)
+    lr=2e-4, lr_end=5e-5,        # Adam's learning rate, falling by a cosine over the run
+    mom=0., sqr_mom=.9, sqr_mom_end=.99, # Adam's β₁, and β₂ rising by a cosine
+    gamma=.05, gamma_decay=10.,  # γ of R1 and R2 (each γ/2; CIFAR-10's, the default of `GANLearner.r3gan`), falling to a tenth
+    ema=10_000.,                 # half-life in images of the generator's average (`GANLearner.r3gan`'s default)
+)
 
 def setting(data:str, # a built-in data set, or a folder of images
            )->dict:
@@ -59,7 +67,10 @@ LOSSES = { # --loss: its loss pair (a function of `losses`) and its penalty (Non
     'nonsaturating-r1': dict(pair='nonsaturating', penalty='r1'),
     'least-squares':    dict(pair='least_squares', penalty=None),
     'relativistic':     dict(pair='relativistic_average', penalty=None),
+    'relativistic-gp':  dict(pair='relativistic_average', penalty='gp'),
+    'r3gan':            dict(pair='rpgan',         penalty='r1+r2'),
 }
+NETS = ('dcgan', 'r3gan') # --nets: the image networks, DCGAN's (`image_nets` for a folder) or R3GAN's
 PENALISED = tuple(k for k,v in LOSSES.items() if v['penalty']) # the losses with a penalty, which `--lazy` can make lazy
 AUGMENT_NAMES = ('color', 'translation', 'cutout') # the transforms of differentiable augmentation (`fastai_wgangp.augment`)
 
@@ -186,6 +197,8 @@ class Options:
     ema:float|None = _opt(float, None, "sample from an average of the generator's weights with this half-life in images, ramped up over "
                           f"the start (0: none; default: {RECIPES['digits']['ema']:g} for digits, where it measurably helps, 0 for the rest)",
                           metavar='HALF_LIFE', run=True)
+    nets:str|None = _opt(str, None, "the image networks: DCGAN's (for a folder, sized by IMAGE_FEATURES) or R3GAN's, without normalisation "
+                         "(default: r3gan for --loss r3gan, dcgan for the rest)", choices=NETS, run=True)
     augment:str|None = _opt(str, None, "differentiable augmentation of the critic's inputs, for images: a comma-separated list of "
                             + ', '.join(AUGMENT_NAMES), metavar='POLICY', run=True)
     metric_every:int|None = _opt(int, None, 'measure the quality figure every K epochs during training, as table columns (default: only at the end)', metavar='K')
@@ -205,6 +218,11 @@ def flag(name:str)->str:
     return '--' + name.replace('_', '-')
 
 # %% ../nbs/01_settings.ipynb #911270fd
+def _described(data):
+    "What a built-in data set's samples are: '16×16 grayscale', '16×16 colour' or '2-D points'."
+    s = setting(data)
+    return '2-D points' if s['kind']=='points' else f"{s['size']}×{s['size']} {'grayscale' if s['channels']==1 else 'colour'}"
+
 def check_options(o:Options, # the options
                   world:int=1, # processes the run trains on: the batch must split evenly between them
                  )->Options:
@@ -215,8 +233,7 @@ def check_options(o:Options, # the options
         if o.channels is not None: image_channels(o.channels, '--channels')
         whole_number(o.workers, '--workers', 0)
     elif o.size is not None or o.channels is not None:
-        raise OptionError(f"--size and --channels are for a folder of images; {o.data} has its own "
-                          f"({'16×16 grayscale' if DATASETS[o.data]['kind']=='images' else '2-D points'})")
+        raise OptionError(f"--size and --channels are for a folder of images; {o.data} has its own ({_described(o.data)})")
     loss_name(o.loss, '--loss')
     if o.epochs is not None: whole_number(o.epochs, '--epochs', 1)
     if o.budget is not None: positive_number(o.budget, '--budget', 'a number of seconds')
@@ -226,6 +243,10 @@ def check_options(o:Options, # the options
         n = setting(o.data)['n_train']
         if n is not None and o.bs>n: raise OptionError(f"--bs {o.bs} is larger than the {n:,} training samples of {o.data}")
     if o.ema is not None: positive_number(o.ema, '--ema', 'a half-life in images', zero=True)
+    if o.nets is not None:
+        if o.nets not in NETS: raise OptionError(f"--nets must be one of {', '.join(NETS)}, got {o.nets!r}")
+        if o.data in TOY: raise OptionError(f"--nets chooses image networks; {o.data} is 2-D points")
+        if o.loss=='wgan-clip': raise OptionError("--nets needs the package's trainer: wgan-clip is fastai's GANLearner.wgan with its own networks")
     if o.augment is not None:
         augment_policy(o.augment, '--augment')
         if o.data in TOY: raise OptionError(f"--augment transforms images; {o.data} is 2-D points")
@@ -250,6 +271,7 @@ def resolved(o:Options, # checked options
     return replace(o, data=str(Path(o.data).resolve()) if folder else o.data, bs=o.bs or s['bs'],
                    budget=s['budget'] if o.epochs is None and o.budget is None else o.budget,
                    ema=float(s['ema'] if o.ema is None else o.ema),
+                   nets=None if s['kind']=='points' else o.nets or ('r3gan' if o.loss=='r3gan' else 'dcgan'),
                    # a clipped critic's slope is far below 1: critic-guided refinement would move nothing
                    refine=(0 if o.loss=='wgan-clip' else s['refine']) if o.refine is None else o.refine,
                    size=(o.size or s['size']) if folder else None, channels=(o.channels or s['channels']) if folder else None)
