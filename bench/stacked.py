@@ -8,7 +8,7 @@ Runs go two at a time, one CPU thread each; the figures come from the main job's
     python bench/stacked.py --picture nbs/images/stacked_digits.png  # also draw real vs r3gan's samples (seed 0)
 """
 import argparse, json, statistics, tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from results import record
 
@@ -16,7 +16,7 @@ METHODS = { # name: (--loss, --nets)
     'wgan-gp': ('wgan-gp', 'dcgan'),
     'hinge-r1': ('hinge-r1', 'dcgan'),
     'relativistic-gp': ('relativistic-gp', 'dcgan'),
-    'r3gan, DCGAN nets': ('r3gan', 'dcgan'),
+    'r3gan/dcgan': ('r3gan', 'dcgan'),   # R3GAN's loss and recipe, DCGAN's networks
     'r3gan': ('r3gan', 'r3gan'),
 }
 # published figures on Stacked MNIST (28×28 MNIST digits, other networks and budgets: the same protocol, other data)
@@ -50,14 +50,18 @@ def picture(run, fname):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--budget', type=float, default=600.); p.add_argument('--seeds', default='0,1,2')
-    p.add_argument('--methods', default=','.join(METHODS)); p.add_argument('--jobs', type=int, default=2)
+    p.add_argument('--methods', default='r3gan,r3gan/dcgan,wgan-gp,hinge-r1,relativistic-gp'); p.add_argument('--jobs', type=int, default=2)
     p.add_argument('--picture', default=None); p.add_argument('--no-record', action='store_true')
     a = p.parse_args()
     seeds,methods = [int(s) for s in a.seeds.split(',')],a.methods.split(',')
     root = Path(tempfile.mkdtemp())
-    jobs = [(m, s, a.budget, str(root/f"{m.replace(', ', '-').replace(' ', '-')}-{s}")) for s in seeds for m in methods]
-    with ProcessPoolExecutor(a.jobs) as ex: res = list(ex.map(one, *zip(*jobs)))
-    for (m,s,_,_),r in zip(jobs, res): print(json.dumps(dict(method=m, seed=s, **r)), flush=True)
+    jobs = [(m, s, a.budget, str(root/f"{m.replace('/', '-')}-{s}")) for m in methods for s in seeds]   # in the order of --methods
+    with ProcessPoolExecutor(a.jobs) as ex:
+        futs = [ex.submit(one, *j) for j in jobs]
+        for f in as_completed(futs):   # each run's figures as soon as it ends
+            (m,s,*_),r = jobs[futs.index(f)],f.result()
+            print(json.dumps(dict(method=m, seed=s, **r)), flush=True)
+        res = [f.result() for f in futs]
     floor = res[0]['floor']
     rows = []
     for m in methods:

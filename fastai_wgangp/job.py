@@ -84,7 +84,7 @@ class LinearLR(Callback):
         f = min(1., rank0_value(time.perf_counter()-self.start)/self.budget) if self.budget else self.pct_train   # the same lr in every process
         self.opt.set_hyper('lr', self.lr + f*(self.lr_end-self.lr))
 
-# %% ../nbs/24_job.ipynb #185f99c5
+# %% ../nbs/24_job.ipynb #ab13d2b8
 class BudgetProgress(Callback):
     "With a time budget, the fit's progress `pct_train` is the share of the budget used (`elapsed` of it in earlier fits)."
     order = ParamScheduler.order-1 # after `TrainEvalCallback` has counted the batch, before the schedulers read the progress

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from fastai.vision.all import *
 from fastai.vision.gan import *
-from .settings import R3GAN_RECIPE, JOB, whole_number, positive_number
+from .settings import R3GAN_RECIPE, JOB, positive_number
 from .penalties import r1_penalty, r2_penalty
 from .losses import rpgan_losses
 from .step import Penalty

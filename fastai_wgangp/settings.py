@@ -41,7 +41,7 @@ IMAGE_SIZES = tuple(IMAGE_FEATURES) # the sides a folder's images can be trained
 RECIPES = dict( # one row per setting
     toy     = dict(bs=256, noise_size=2,   width=128,  size=None, channels=None, budget=240., lr=1e-3, gp_lr=1e-3, mom=.5, sqr_mom=.9, n_crit=5, gp=.1,  r1=1., lr_decay=100., ema=0.,      gamma=1., r3_width=None),
     digits  = dict(bs=64,  noise_size=64,  width=32,   size=16,   channels=1,    budget=150., lr=1e-4, gp_lr=3e-4, mom=0., sqr_mom=.9, n_crit=2, gp=10., r1=1., lr_decay=None, ema=10_000., gamma=.1, r3_width=16),
-    stacked = dict(bs=64,  noise_size=64,  width=32,   size=16,   channels=3,    budget=600., lr=1e-4, gp_lr=3e-4, mom=0., sqr_mom=.9, n_crit=2, gp=10., r1=1., lr_decay=None, ema=10_000., gamma=.1, r3_width=16),
+    stacked = dict(bs=64,  noise_size=64,  width=32,   size=16,   channels=3,    budget=600., lr=1e-4, gp_lr=3e-4, mom=0., sqr_mom=.9, n_crit=2, gp=10., r1=1., lr_decay=None, ema=10_000., gamma=10., r3_width=16),
     folder  = dict(bs=64,  noise_size=100, width=None, size=64,   channels=3,    budget=600., lr=1e-4, gp_lr=1e-4, mom=0., sqr_mom=.9, n_crit=5, gp=10., r1=1., lr_decay=None, ema=0.,      gamma=.05, r3_width=16),
 )
 CLIP_RECIPE = dict(lr=2e-4, mom=0., clip=.01) # `wgan-clip`: fastai's `GANLearner.wgan` with its documented recipe
@@ -175,8 +175,8 @@ def _opt(type, default, help, metavar=None, choices=None, run=False):
     return field(default=default, metadata=dict(type=type, help=help, metavar=metavar, choices=choices, run=run))
 
 def _per_setting(key, fmt='{:g}'):
-    "A recipe column as help text: '150 for digits, 240 for the toy sets, 600 for a folder'."
-    where = dict(digits='digits', toy='the toy sets', folder='a folder')
+    "A recipe column as help text: '150 for digits, 600 for stacked digits, 240 for the toy sets, 600 for a folder'."
+    where = dict(digits='digits', stacked='stacked digits', toy='the toy sets', folder='a folder')
     return ', '.join(f"{fmt.format(RECIPES[r][key])} for {w}" for r,w in where.items())
 
 @dataclass
@@ -195,7 +195,7 @@ class Options:
     channels:int|None = _opt(int, None, 'for a folder: 3 (RGB) or 1 (grayscale) (default: 3)', run=True)
     workers:int = _opt(int, 0, 'for a folder: processes decoding the images')
     ema:float|None = _opt(float, None, "sample from an average of the generator's weights with this half-life in images, ramped up over "
-                          f"the start (0: none; default: {RECIPES['digits']['ema']:g} for digits, where it measurably helps, 0 for the rest)",
+                          f"the start (0: none; default: {RECIPES['digits']['ema']:g} for digits, where it measurably helps, and stacked digits, 0 for the rest)",
                           metavar='HALF_LIFE', run=True)
     nets:str|None = _opt(str, None, "the image networks: DCGAN's (for a folder, sized by IMAGE_FEATURES) or R3GAN's, without normalisation "
                          "(default: r3gan for --loss r3gan, dcgan for the rest)", choices=NETS, run=True)
