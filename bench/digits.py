@@ -1,6 +1,6 @@
 """Digits: Fréchet distance in the digits classifier's feature space of `wgan-gp` vs `wgan-clip` (fastai's stock
 weight-clipped `GANLearner.wgan`) at equal wall time, with the real-vs-real floor and the classes present; `--methods`
-takes any of the main job's losses. Runs go two at a time, one CPU thread each.
+takes any of the main job's losses, as LOSS or LOSS/NETS (e.g. r3gan/dcgan). Runs go two at a time, one CPU thread each.
 
     python bench/digits.py                                   # full run, appends to bench/RESULTS.md
     python bench/digits.py --budget 2 --seeds 0 --no-record  # smoke test
@@ -14,7 +14,8 @@ def one(method, seed, budget):
     import torch
     torch.set_num_threads(1)
     from fastai_wgangp.job import train
-    m = train('digits', method, budget=budget, out=tempfile.mkdtemp(), seed=seed, quiet=True)
+    loss,_,nets = method.partition('/')   # 'r3gan/dcgan': a loss with other networks (--nets)
+    m = train('digits', loss, budget=budget, out=tempfile.mkdtemp(), seed=seed, quiet=True, nets=nets or None)
     return dict(fd=m['fd'], classes=m['classes_present'], gen_steps=m['steps']['generator'])
 
 def floors():
