@@ -70,24 +70,27 @@ def toy_sd(name:str, # 'gaussians8' or 'gaussians25'
 def _check_n(n):
     if not isinstance(n, int) or n<1: raise ValueError(f"n must be a positive int, got {n!r}")
 
-def _mixture(name, which, g):
+def _mixture(name, which, g, labels):
     t = _toy(name)
     pts = t['centres'][which] + t['sd']*torch.randn(len(which), 2, generator=g, dtype=torch.float64)
-    return (pts/t['scale']).float()
+    pts = (pts/t['scale']).float()
+    return (pts, which) if labels else pts
 
 def gaussians8(n:int, # number of points
                seed:int|torch.Generator|None=None, # seed or generator, see `make_generator`
+               labels:bool=False, # also return each point's mode (its class), 0..7
               )->Tensor:
-    "`n` points from the WGAN-GP paper's 8 Gaussians, float32 (n,2)."
+    "`n` points from the WGAN-GP paper's 8 Gaussians, float32 (n,2) (and their modes)."
     _check_n(n); g = make_generator(seed)
-    return _mixture('gaussians8', torch.randint(8, (n,), generator=g), g)
+    return _mixture('gaussians8', torch.randint(8, (n,), generator=g), g, labels)
 
 def gaussians25(n:int, # number of points
                 seed:int|torch.Generator|None=None, # seed or generator, see `make_generator`
+                labels:bool=False, # also return each point's mode (its class), 0..24
                )->Tensor:
-    "`n` points from the WGAN-GP paper's 25 Gaussians (balanced over centres), float32 (n,2)."
+    "`n` points from the WGAN-GP paper's 25 Gaussians (balanced over centres), float32 (n,2) (and their modes)."
     _check_n(n); g = make_generator(seed)
-    return _mixture('gaussians25', torch.randperm(n, generator=g) % 25, g)
+    return _mixture('gaussians25', torch.randperm(n, generator=g) % 25, g, labels)
 
 def swissroll(n:int, # number of points
               seed:int|torch.Generator|None=None, # seed or generator, see `make_generator`
@@ -100,9 +103,13 @@ def swissroll(n:int, # number of points
 def toy_data(name:str, # 'gaussians8', 'gaussians25' or 'swissroll'
              n:int, # number of points
              seed:int|torch.Generator|None=None, # seed or generator, see `make_generator`
+             labels:bool=False, # also return each point's mode (the Gaussian mixtures only: the swiss roll has no classes)
             )->Tensor:
-    "`n` points from the toy set `name`."
+    "`n` points from the toy set `name` (and, with `labels`, the mode each was drawn from)."
     _toy(name)
+    if labels:
+        if name=='swissroll': raise ValueError("the swiss roll has no classes: labels are for 'gaussians8' and 'gaussians25'")
+        return dict(gaussians8=gaussians8, gaussians25=gaussians25)[name](n, seed, labels=True)
     return dict(gaussians8=gaussians8, gaussians25=gaussians25, swissroll=swissroll)[name](n, seed)
 
 # %% ../nbs/11_data.ipynb #3369f9d7
@@ -208,8 +215,31 @@ def _real_type(real):
     if real.ndim==2: return TensorPoints(real)
     return TensorBase(real)
 
+def _class_labels(real, labels, vocab, class_probs):
+    "Checked `(labels, vocab, class_probs)` of a labelled data set; all None for unlabelled data."
+    if labels is None:
+        if vocab is not None or class_probs is not None: raise ValueError("vocab and class_probs are for labelled data: pass labels too")
+        return None,None,None
+    labels = torch.as_tensor(labels).as_subclass(Tensor)
+    if labels.dtype.is_floating_point or labels.dtype==torch.bool or labels.shape!=(len(real),):
+        raise ValueError(f"labels must hold one integer class per sample, shape ({len(real)},); got {labels.dtype} of shape {tuple(labels.shape)}")
+    labels = labels.long()
+    if vocab is None:
+        if not len(labels): raise ValueError("an empty labelled data set needs its vocab")
+        vocab = list(range(int(labels.max())+1))
+    vocab = list(vocab)
+    if len(labels) and (labels.min()<0 or labels.max()>=len(vocab)):
+        raise ValueError(f"labels must be in [0, {len(vocab)}) for a vocab of {len(vocab)} classes, got {int(labels.min())}..{int(labels.max())}")
+    if class_probs is None:
+        if not len(labels): raise ValueError("an empty labelled data set needs its class_probs")
+        class_probs = torch.bincount(labels, minlength=len(vocab)).double()
+    class_probs = torch.as_tensor(class_probs, dtype=torch.float64)
+    if class_probs.shape!=(len(vocab),) or not (class_probs>=0).all() or not class_probs.sum()>0:
+        raise ValueError(f"class_probs must hold {len(vocab)} weights >= 0 with a positive sum, got {class_probs.tolist()}")
+    return labels,vocab,class_probs/class_probs.sum()
+
 class GANDataLoader(TfmdDL):
-    "A `TfmdDL` of `(noise, real)` batches indexed whole from an in-memory tensor, with fresh seeded noise."
+    "A `TfmdDL` of `(noise, real)` batches indexed whole from an in-memory tensor, with fresh seeded noise; `(noise, labels, real, labels)` with class labels."
     def __init__(self,
         dataset:Tensor, # all real samples, batch first (N,...)
         noise_size:int|tuple=100, # per-sample noise shape: an int for (bs,nz), or a tuple such as (nz,1,1)
@@ -218,14 +248,34 @@ class GANDataLoader(TfmdDL):
         drop_last:bool=False, # drop the last incomplete batch
         seed:int|torch.Generator|None=None, # seed of the loader's shuffling and noise, see `make_generator`
         fixed_noise:bool=False, # restart the random stream at every pass (same noise every epoch)
+        labels:Tensor|None=None, # the class of each real sample (N,), integers from 0; None: unlabelled data
+        vocab:list|None=None, # the class names, by label; `range(n_classes)` if None
+        class_probs:Tensor|None=None, # how often the generator is asked for each class; None: the frequencies in `labels`
         **kwargs # passed to `TfmdDL`, e.g. `after_batch`, `device`
     ):
         if not isinstance(bs, int) or bs<1: raise ValueError(f"bs must be a positive int, got {bs!r}")
         self.noise_size,self.fixed_noise = noise_size,fixed_noise
         self.seed = seed if isinstance(seed, int) else _draw_seed(make_generator(seed))
         self._gen = torch.Generator().manual_seed(self.seed)
+        self.labels,self.vocab,self.class_probs = _class_labels(dataset, labels, vocab, class_probs)
         kwargs.pop('num_workers', None)
         super().__init__(_real_type(dataset), bs=bs, shuffle=shuffle, drop_last=drop_last, num_workers=0, **kwargs)
+
+    @property
+    def n_inp(self)->int:
+        "fastai's number of inputs: the noise, and the generator's labels when the data is labelled."
+        return 1 if self.labels is None else 2
+
+    @property
+    def n_classes(self)->int|None:
+        "Number of classes of labelled data; None for unlabelled."
+        return None if self.vocab is None else len(self.vocab)
+
+    def gen_labels(self, n:int, # number of labels
+                   generator:torch.Generator|None=None, # defaults to the loader's own stream
+                  )->Tensor:
+        "`n` classes for the generator to make, drawn with `class_probs`."
+        return torch.multinomial(self.class_probs, n, replacement=True, generator=generator or self._gen)
 
     @property
     def noise_shape(self)->tuple:
@@ -248,18 +298,23 @@ class GANDataLoader(TfmdDL):
         return torch.randperm(self.n, generator=self._gen).tolist() if self.shuffle else list(range(self.n))
 
     def create_item(self, s): # index of the sample
-        "One `(noise, real)` pair."
+        "One `(noise, real)` pair, or `(noise, label, real, label)`."
         # fastai calls this once to learn the batch types (even of an empty loader): its own generator leaves the batch stream untouched
         real = self.dataset[s or 0] if len(self.dataset) else self.dataset.new_zeros(self.dataset.shape[1:])
-        return self.noise(1, torch.Generator().manual_seed(self.seed))[0], real
+        noise = self.noise(1, torch.Generator().manual_seed(self.seed))[0]
+        if self.labels is None: return noise, real
+        label = self.labels[s or 0] if len(self.labels) else self.labels.new_zeros(())
+        return noise, label, real, label
 
     def create_batches(self, samps): # the sample order from `get_idxs`
-        "Whole `(noise, real)` batches indexed from the tensor."
+        "Whole batches indexed from the tensor: `(noise, real)`, or `(noise, labels, real, labels)` (the generator's labels drawn after the noise)."
         idxs = torch.as_tensor(list(samps), dtype=torch.long)
         stop = len(idxs) - (len(idxs)%self.bs if self.drop_last else 0)
         for i in range(0, stop, self.bs):
             b = idxs[i:i+self.bs]
-            yield self.noise(len(b)), self.dataset.index_select(0, b) # much cheaper than advanced indexing on a busy CPU
+            noise,real = self.noise(len(b)),self.dataset.index_select(0, b) # much cheaper than advanced indexing on a busy CPU
+            if self.labels is None: yield noise,real
+            else: yield noise,self.gen_labels(len(b)),real,self.labels.index_select(0, b)
 
     def one_batch(self):
         "The first batch of a pass; a clear error when the loader is empty."
@@ -268,8 +323,14 @@ class GANDataLoader(TfmdDL):
         return super().one_batch()
 
     def new(self, dataset=None, cls=None, **kwargs):
-        "A copy of this loader, with the same noise settings and seed unless overridden in `kwargs`."
-        return super().new(dataset, cls, **merge(dict(noise_size=self.noise_size, seed=self.seed, fixed_noise=self.fixed_noise), kwargs))
+        "A copy of this loader, with the same noise settings, seed and classes unless overridden in `kwargs`."
+        labels = self.labels
+        if labels is not None and dataset is not None and 'labels' not in kwargs:
+            if len(dataset)==0: labels = labels[:0]   # an empty copy (`learn.export`)
+            elif len(dataset)!=len(labels):
+                raise ValueError(f"a new dataset of {len(dataset)} samples for a loader of {len(labels)} labels: pass its `labels=` too")
+        keep = dict(noise_size=self.noise_size, seed=self.seed, fixed_noise=self.fixed_noise, labels=labels, vocab=self.vocab, class_probs=self.class_probs)
+        return super().new(dataset, cls, **merge(keep, kwargs))
 
 # %% ../nbs/11_data.ipynb #a7d4bbb3
 class GANDataLoaders(DataLoaders):
@@ -287,10 +348,17 @@ def gan_dls(real:Tensor, # all real samples: images (N,C,H,W) in [-1,1] or point
             device=None, # device the batches are put on; None leaves them on the CPU
             seed:int|torch.Generator|None=None, # seed of the split, the shuffling and the noise, see `make_generator`
             tanh_range:bool=True, # images are in [-1, 1]: decode them to [0, 1] for showing
+            labels:Tensor|None=None, # the class of each sample (N,), for a conditional GAN; None: unlabelled
+            vocab:list|None=None, # the class names, by label; `range(n_classes)` if None
+            uniform_labels:bool=False, # ask the generator for every class equally often, not with the data's frequencies
             **kwargs # passed to both `GANDataLoader`s, e.g. `after_batch`
            )->DataLoaders:
-    "Train and validation `GANDataLoader`s over the in-memory tensor `real`."
+    "Train and validation `GANDataLoader`s over the in-memory tensor `real` (and its class `labels`)."
     real = _real_type(real)
+    if labels is not None:
+        labels,vocab,probs = _class_labels(real, labels, vocab, None)
+        kwargs.update(vocab=vocab, class_probs=torch.ones(len(vocab)) if uniform_labels else probs)
+    elif uniform_labels: raise ValueError("uniform_labels is for labelled data: pass labels too")
     n = len(real)
     if n_valid is None:
         if not 0 <= valid_pct < 1: raise ValueError(f"valid_pct must be in [0, 1), got {valid_pct}")
@@ -301,6 +369,7 @@ def gan_dls(real:Tensor, # all real samples: images (N,C,H,W) in [-1,1] or point
     idx = torch.randperm(n, generator=g)
     if tanh_range and isinstance(real, TensorImage): kwargs['after_batch'] = [UnitRangeDecode(), *L(kwargs.get('after_batch'))]
     mk = functools.partial(GANDataLoader, noise_size=noise_size, bs=bs, device=device, **kwargs)
-    train = mk(real[idx[n_valid:]], shuffle=True, drop_last=True, seed=_draw_seed(g))
-    valid = mk(real[idx[:n_valid]], shuffle=False, drop_last=False, seed=_draw_seed(g), fixed_noise=True)
+    part = lambda i: dict(labels=None if labels is None else labels[i])
+    train = mk(real[idx[n_valid:]], shuffle=True, drop_last=True, seed=_draw_seed(g), **part(idx[n_valid:]))
+    valid = mk(real[idx[:n_valid]], shuffle=False, drop_last=False, seed=_draw_seed(g), fixed_noise=True, **part(idx[:n_valid]))
     return GANDataLoaders(train, valid, device=device)

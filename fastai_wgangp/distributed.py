@@ -48,8 +48,8 @@ class ShardedGANDataLoader(GANDataLoader):
     def _slice(self, t): return batch_slice(t, self.rank, self.world)
 
     def create_batches(self, samps):
-        "The global batches of `GANDataLoader`, each cut to this process's slice."
-        for noise,real in super().create_batches(samps): yield self._slice(noise),self._slice(real)
+        "The global batches of `GANDataLoader`, each cut to this process's slice (noise, real, and the classes of labelled data)."
+        for b in super().create_batches(samps): yield tuple(self._slice(t) for t in b)
 
     def new(self, dataset=None, cls=None, **kwargs):
         "A copy with the same slice, unless overridden in `kwargs`."

@@ -68,9 +68,11 @@ class GPCriticLoss(GANLoss):
     def generator(self,
                   output:Tensor, # generated images
                   target:Tensor, # the real batch
+                  labels:Tensor|None=None, # a conditional step's classes the images were made for
+                  real_labels:Tensor|None=None, # a conditional step's classes of the real batch
                  )->Tensor:
         "fastai's generator step, through `generator_loss`; its detached value is kept as `gen_loss`."
-        loss = generator_loss(self.gan_model.critic, output, target, self.gen_loss_func, self.augment)
+        loss = generator_loss(self.gan_model.critic, output, target, self.gen_loss_func, self.augment, labels, real_labels)
         self.gen_loss = loss.detach()
         return loss
 
@@ -107,6 +109,7 @@ class WGANGPTrainer(QuietAttrs, GANTrainer):
             raise TypeError(f"WGANGPTrainer needs a GPCriticLoss as the learner's loss, got {type(self.loss_func).__name__}: "
                             "use the GradientPenalty callback or GANLearner.wgan_gp, which install both")
         super().before_fit()
+        check_conditional(self.generator, self.critic, getattr(self.dls.train, 'n_classes', None))
         bn = batchnorm_layers(self.critic)
         if bn and not self.bn_warned:
             warnings.warn(f"the critic has BatchNorm layer(s) {', '.join(bn)}: a gradient penalty is per sample, and batch "
@@ -118,14 +121,19 @@ class WGANGPTrainer(QuietAttrs, GANTrainer):
     def before_batch(self):
         "fastai's swap; in a critic step, the target becomes the step's `CriticBatch` and the input what fastai's forward scores."
         super().before_batch()
+        # labelled batches are (noise, labels, real, real labels): the generator's loss needs both sets of classes
+        if self.gen_mode and len(self.xb)>1: self.learn.yb = (self.yb[0], self.xb[1], self.yb[1])
         if not self.training: return
         # fastai's tensor types (`TensorImage`, ...) route every operation through Python; a training step needs none
         xb,yb = [tuple(t.as_subclass(Tensor) for t in b) for b in (self.xb, self.yb)]
         if not self.gen_mode:
-            lf = self.loss_func
+            lf,labels = self.loss_func,(xb[1] if len(xb)>1 else None)
             # the generator runs under the learner's mixed precision, as it would inside fastai's forward
-            with self._autocast(): batch = critic_batch(self.generator, xb[0], yb[0], lf.augment, lf.grad_at, getattr(self.learn, 'scaler', None))
-            xb,yb = (torch.cat([batch.real, batch.fake]) if lf.fused else batch.real,),(batch,)
+            with self._autocast():
+                batch = critic_batch(self.generator, xb[0], yb[0], lf.augment, lf.grad_at, getattr(self.learn, 'scaler', None), labels)
+            xb,yb = ((torch.cat([batch.real, batch.fake]),) if lf.fused else (batch.real,)),(batch,)
+            # fastai's forward is `critic(*xb)`: a conditional critic also gets the classes of what it scores
+            if labels is not None: xb += (torch.cat([labels, labels]) if lf.fused else labels,)
         self.learn.xb,self.learn.yb = xb,yb
 
     def _autocast(self):

@@ -18,12 +18,22 @@ from .settings import IMAGE_FEATURES, image_size, image_channels
 
 # %% auto #0
 __all__ = ['CRITIC_NORMS', 'toy_generator', 'toy_critic', 'NoiseMap', 'dcgan_generator', 'critic_norm', 'gp_critic',
-           'dcgan_critic', 'image_nets', 'ResidualBlock', 'r3gan_generator', 'r3gan_critic']
+           'dcgan_critic', 'image_nets', 'ResidualBlock', 'r3gan_generator', 'r3gan_critic', 'ConditionalBatchNorm',
+           'ConditionalGenerator', 'ProjectionCritic', 'projection_critic']
 
 # %% ../nbs/12_models.ipynb #6bc92734
 def _check_pos(**kw):
     for k,v in kw.items():
         if not isinstance(v, int) or v<1: raise ValueError(f"{k} must be a positive int, got {v!r}")
+
+# every builder makes conditional networks too (see "Conditional networks" below)
+def _conditional_generator(make, noise_size, n_classes, embed_size):
+    "`make(noise_size)`, or a `ConditionalGenerator` of `make(noise_size + embed_size)` for `n_classes` classes."
+    if n_classes is None: return make(noise_size)
+    _check_pos(n_classes=n_classes, embed_size=embed_size)
+    return ConditionalGenerator(make(noise_size+embed_size), n_classes, embed_size)
+
+def _projection(critic, n_classes): return critic if n_classes is None else projection_critic(critic, n_classes)
 
 def _mlp(ni, no, width, n_hidden):
     if not isinstance(n_hidden, int) or n_hidden<0: raise ValueError(f"n_hidden must be an int >= 0, got {n_hidden!r}")
@@ -38,16 +48,19 @@ def toy_generator(noise_size:int=2, # size of the input noise
                   out_size:int=2, # dimension of the generated points
                   width:int=512, # units per hidden layer
                   n_hidden:int=3, # number of hidden ReLU layers
-                 )->nn.Sequential:
-    "The WGAN-GP paper's toy generator: an MLP from noise (bs,noise_size) to points (bs,out_size)."
-    return _mlp(noise_size, out_size, width, n_hidden)
+                  n_classes:int|None=None, # conditional on this many classes (see `ConditionalGenerator`); None: unconditional
+                  embed_size:int=32, # size of the class embedding joined to the noise, when conditional
+                 )->nn.Module:
+    "The WGAN-GP paper's toy generator: an MLP from noise (bs,noise_size) (and classes) to points (bs,out_size)."
+    return _conditional_generator(lambda nz: _mlp(nz, out_size, width, n_hidden), noise_size, n_classes, embed_size)
 
 def toy_critic(in_size:int=2, # dimension of the points
                width:int=512, # units per hidden layer
                n_hidden:int=3, # number of hidden ReLU layers
-              )->nn.Sequential:
-    "The WGAN-GP paper's toy critic: an MLP from points (bs,in_size) to scores (bs,1)."
-    return _mlp(in_size, 1, width, n_hidden)
+               n_classes:int|None=None, # a projection critic for this many classes (see `ProjectionCritic`); None: unconditional
+              )->nn.Module:
+    "The WGAN-GP paper's toy critic: an MLP from points (bs,in_size) (and classes) to scores (bs,1)."
+    return _projection(_mlp(in_size, 1, width, n_hidden), n_classes)
 
 # %% ../nbs/12_models.ipynb #207eb681
 def _check_size(size, name):
@@ -66,14 +79,18 @@ def dcgan_generator(out_size:int, # side of the generated images: 8, 16, 32, ...
                     n_channels:int=1, # channels of the generated images
                     noise_size:int=100, # size of the input noise
                     n_features:int=64, # features of the last hidden layer; doubled at each layer towards the input
-                   )->nn.Sequential:
-    "DCGAN-style generator from noise to images (bs,n_channels,out_size,out_size) in [-1, 1]."
+                    n_classes:int|None=None, # conditional on this many classes (class embedding and conditional batch norm); None: unconditional
+                    embed_size:int=32, # size of the class embedding joined to the noise, when conditional
+                   )->nn.Module:
+    "DCGAN-style generator from noise (and classes) to images (bs,n_channels,out_size,out_size) in [-1, 1]."
     n_up = _check_size(out_size, 'out_size'); _check_pos(n_channels=n_channels, noise_size=noise_size, n_features=n_features)
-    nf = n_features * 2**(n_up-1)
-    layers = [NoiseMap(), ConvLayer(noise_size, nf, ks=4, stride=1, padding=0, transpose=True)]
-    for _ in range(n_up-1): layers.append(ConvLayer(nf, nf//2, ks=4, stride=2, padding=1, transpose=True)); nf //= 2
-    layers += [init_default(nn.ConvTranspose2d(nf, n_channels, 4, 2, 1), nn.init.xavier_uniform_), nn.Tanh()]
-    return nn.Sequential(*layers)
+    def make(nz):
+        nf = n_features * 2**(n_up-1)
+        layers = [NoiseMap(), ConvLayer(nz, nf, ks=4, stride=1, padding=0, transpose=True)]
+        for _ in range(n_up-1): layers.append(ConvLayer(nf, nf//2, ks=4, stride=2, padding=1, transpose=True)); nf //= 2
+        layers += [init_default(nn.ConvTranspose2d(nf, n_channels, 4, 2, 1), nn.init.xavier_uniform_), nn.Tanh()]
+        return nn.Sequential(*layers)
+    return _conditional_generator(make, noise_size, n_classes, embed_size)
 
 # %% ../nbs/12_models.ipynb #86bb6c1a
 CRITIC_NORMS = ('layer', 'instance', None)
@@ -101,7 +118,8 @@ def gp_critic(in_size:int, # input size (the generator's output size), a power o
               n_extra_layers:int=0, # extra 3×3 layers at the first resolution
               norm:str|None='layer', # 'layer', 'instance' or None: never batch norm
               act_cls=partial(nn.LeakyReLU, negative_slope=0.2), # activation
-              **kwargs)->nn.Sequential:
+              n_classes:int|None=None, # a projection critic for this many classes (see `ProjectionCritic`); None: unconditional
+              **kwargs)->nn.Module:
     "A critic for `n_channels`×`in_size`×`in_size` images in fastai's `basic_critic` layout, safe for gradient penalties."
     if in_size<8 or in_size & (in_size-1): raise ValueError(f"in_size must be a power of 2 of at least 8, got {in_size}")
     critic_norm(norm, 1)
@@ -112,27 +130,30 @@ def gp_critic(in_size:int, # input size (the generator's output size), a power o
         layers.append(_gp_conv(nf, nf*2, 4, 2, 1, norm, act_cls, **kwargs))
         nf,size = nf*2,size//2
     layers += [nn.Conv2d(nf, 1, 4, padding=0), Flatten()]
-    return nn.Sequential(*layers)
+    return _projection(nn.Sequential(*layers), n_classes)
 
 # %% ../nbs/12_models.ipynb #767c2ddb
 def dcgan_critic(in_size:int, # side of the input images: 8, 16, 32, ...
                  n_channels:int=1, # channels of the input images
                  n_features:int=64, # features of the first layer; doubled at each layer
                  norm:str|None='layer', # 'layer', 'instance' or None; never batch norm
-                )->nn.Sequential:
-    "DCGAN-style critic without batch statistics, from images to scores (bs,1): `gp_critic` with these defaults."
+                 n_classes:int|None=None, # a projection critic for this many classes; None: unconditional
+                )->nn.Module:
+    "DCGAN-style critic without batch statistics, from images (and classes) to scores (bs,1): `gp_critic` with these defaults."
     _check_size(in_size, 'in_size'); _check_pos(n_channels=n_channels, n_features=n_features)
-    return gp_critic(in_size, n_channels, n_features=n_features, norm=norm)
+    return gp_critic(in_size, n_channels, n_features=n_features, norm=norm, n_classes=n_classes)
 
 # %% ../nbs/12_models.ipynb #1a1c61c8
 def image_nets(size:int, # side of the square images, a key of `IMAGE_FEATURES`
                n_channels:int=3, # 1 (grayscale) or 3 (RGB)
                noise_size:int=100, # size of the generator's input noise
+               n_classes:int|None=None, # a conditional generator and a projection critic for this many classes; None: unconditional
               )->tuple[nn.Module,nn.Module]:
     "A DCGAN-style generator and a GP-safe critic for `n_channels`×`size`×`size` images, with the feature width of `IMAGE_FEATURES`."
     image_size(size); image_channels(n_channels, 'n_channels')
     nf = IMAGE_FEATURES[size]
-    return dcgan_generator(size, n_channels, noise_size, n_features=nf), dcgan_critic(size, n_channels, n_features=nf)
+    return (dcgan_generator(size, n_channels, noise_size, n_features=nf, n_classes=n_classes),
+            dcgan_critic(size, n_channels, n_features=nf, n_classes=n_classes))
 
 # %% ../nbs/12_models.ipynb #8cd67ed5
 class ResidualBlock(Module):
@@ -170,29 +191,112 @@ def r3gan_generator(out_size:int, # side of the generated images: 8, 16, ..., 25
                     n_features:int=32, # width at the image's resolution, doubled at each halving
                     max_features:int=256, # the most features at any resolution
                     n_blocks:int=1, # residual blocks at each resolution
+                    n_classes:int|None=None, # conditional on this many classes (class embedding joined to the noise); None: unconditional
+                    embed_size:int=32, # size of the class embedding, when conditional
                     **kwargs # for `ResidualBlock`: expansion, group_size, slope
-                   )->nn.Sequential:
-    "R3GAN-style generator without normalisation: noise (bs,noise_size) to images (bs,n_channels,out_size,out_size), linear output."
+                   )->nn.Module:
+    "R3GAN-style generator without normalisation: noise (bs,noise_size) (and classes) to images (bs,n_channels,out_size,out_size), linear output."
     _check_pos(n_channels=n_channels, noise_size=noise_size, n_features=n_features, max_features=max_features, n_blocks=n_blocks)
     w = _widths(out_size, n_features, max_features)[::-1]   # 4×4 first
-    layers = [nn.Flatten(), nn.Linear(noise_size, w[0]*16), nn.Unflatten(1, (w[0], 4, 4)), nn.LeakyReLU(kwargs.get('slope', .2))]
-    for i,nf in enumerate(w):
-        if i: layers.append(_Resample(w[i-1], nf, up=True))
-        layers += [ResidualBlock(nf, **kwargs) for _ in range(n_blocks)]
-    return nn.Sequential(*layers, nn.Conv2d(w[-1], n_channels, 1))
+    def make(nz):
+        layers = [nn.Flatten(), nn.Linear(nz, w[0]*16), nn.Unflatten(1, (w[0], 4, 4)), nn.LeakyReLU(kwargs.get('slope', .2))]
+        for i,nf in enumerate(w):
+            if i: layers.append(_Resample(w[i-1], nf, up=True))
+            layers += [ResidualBlock(nf, **kwargs) for _ in range(n_blocks)]
+        return nn.Sequential(*layers, nn.Conv2d(w[-1], n_channels, 1))
+    return _conditional_generator(make, noise_size, n_classes, embed_size)
 
 def r3gan_critic(in_size:int, # side of the input images: 8, 16, ..., 256
                  n_channels:int=3, # channels of the input images
                  n_features:int=32, # width at the image's resolution, doubled at each halving
                  max_features:int=256, # the most features at any resolution
                  n_blocks:int=1, # residual blocks at each resolution
+                 n_classes:int|None=None, # a projection critic for this many classes; None: unconditional
                  **kwargs # for `ResidualBlock`: expansion, group_size, slope
-                )->nn.Sequential:
-    "R3GAN-style critic without normalisation (no layer mixes the samples): images to scores (bs,1)."
+                )->nn.Module:
+    "R3GAN-style critic without normalisation (no layer mixes the samples): images (and classes) to scores (bs,1)."
     _check_pos(n_channels=n_channels, n_features=n_features, max_features=max_features, n_blocks=n_blocks)
     w = _widths(in_size, n_features, max_features)
     layers = [nn.Conv2d(n_channels, w[0], 1)]
     for i,nf in enumerate(w):
         layers += [ResidualBlock(nf, **kwargs) for _ in range(n_blocks)]
         if i<len(w)-1: layers.append(_Resample(nf, w[i+1], up=False))
-    return nn.Sequential(*layers, nn.Conv2d(w[-1], w[-1], 4), nn.LeakyReLU(kwargs.get('slope', .2)), nn.Flatten(), nn.Linear(w[-1], 1))
+    return _projection(nn.Sequential(*layers, nn.Conv2d(w[-1], w[-1], 4), nn.LeakyReLU(kwargs.get('slope', .2)), nn.Flatten(), nn.Linear(w[-1], 1)), n_classes)
+
+# %% ../nbs/12_models.ipynb #fa6488b9
+class ConditionalBatchNorm(Module):
+    "A batch norm without its own scale and shift, followed by a scale and a shift for each sample's class (`labels`, set by `ConditionalGenerator`)."
+    def __init__(self,
+                 bn:nn.modules.batchnorm._BatchNorm, # the batch norm it replaces: its features, eps and momentum
+                 n_classes:int, # number of classes
+                ):
+        self.bn = type(bn)(bn.num_features, eps=bn.eps, momentum=bn.momentum, affine=False)
+        self.scale,self.shift = nn.Embedding(n_classes, bn.num_features),nn.Embedding(n_classes, bn.num_features)
+        nn.init.ones_(self.scale.weight); nn.init.zeros_(self.shift.weight)
+        self.labels = None
+
+    def forward(self, x:Tensor)->Tensor:
+        if self.labels is None: raise ValueError("a conditional batch norm needs the classes: call it through its ConditionalGenerator")
+        shape = (len(x), -1) + (1,)*(x.ndim-2)
+        return self.bn(x)*self.scale(self.labels).view(shape) + self.shift(self.labels).view(shape)
+
+class ConditionalGenerator(Module):
+    "G(z, y): `net` fed the noise joined to an embedding of the class, with every batch norm of `net` conditional on the class."
+    def __init__(self,
+                 net:nn.Module, # a generator taking noise of `noise_size + embed_size` features
+                 n_classes:int, # number of classes
+                 embed_size:int=32, # size of the class embedding
+                ):
+        _check_pos(n_classes=n_classes, embed_size=embed_size)
+        for name,m in list(net.named_modules()):
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                parent,_,child = name.rpartition('.')
+                setattr(net.get_submodule(parent), child, ConditionalBatchNorm(m, n_classes))
+        self.net,self.n_classes,self.embed = net,n_classes,nn.Embedding(n_classes, embed_size)
+
+    def forward(self, noise:Tensor, # noise (bs,nz) or (bs,nz,1,1)
+                labels:Tensor|None=None, # the class of each sample (bs,)
+               )->Tensor:
+        if labels is None: raise ValueError(f"this generator is conditional ({self.n_classes} classes): call it with (noise, labels)")
+        e = self.embed(labels).to(noise.dtype).view(len(labels), -1, *(1,)*(noise.ndim-2))
+        cbn = [m for m in self.net.modules() if isinstance(m, ConditionalBatchNorm)]
+        for m in cbn: m.labels = labels
+        try: return self.net(torch.cat([noise, e], 1))
+        finally:
+            for m in cbn: m.labels = None
+
+# %% ../nbs/12_models.ipynb #c767d850
+class ProjectionCritic(Module):
+    "D(x, y) = ψ(φ(x)) + ⟨e_y, φ(x)⟩ (Miyato & Koyama 2018): `body` is φ, `head` is ψ, e a learned embedding of the classes."
+    def __init__(self,
+                 body:nn.Module, # φ: images to features
+                 head:nn.Module, # ψ: features to one score per sample
+                 n_classes:int, # number of classes
+                 n_features:int, # size of φ(x) per sample
+                ):
+        _check_pos(n_classes=n_classes, n_features=n_features)
+        self.body,self.head,self.n_classes = body,head,n_classes
+        self.embed = nn.Embedding(n_classes, n_features)
+        nn.init.zeros_(self.embed.weight)   # a fresh projection critic scores like its unconditional critic
+
+    def forward(self, x:Tensor, # a batch
+                labels:Tensor|None=None, # the class of each sample (bs,)
+               )->Tensor:
+        if labels is None: raise ValueError(f"this critic is conditional ({self.n_classes} classes): call it with (x, labels)")
+        h = self.body(x)
+        f = h.flatten(1)
+        if f.shape[1]!=self.embed.embedding_dim:
+            raise ValueError(f"the critic's features have {f.shape[1]} values per sample, its class embedding {self.embed.embedding_dim}")
+        return self.head(h) + (self.embed(labels).to(f.dtype)*f).sum(1, keepdim=True)
+
+def projection_critic(critic:nn.Sequential, # an unconditional critic whose last layer with weights makes the score: `nn.Linear`, or a `nn.Conv2d` to 1×1
+                      n_classes:int, # number of classes
+                     )->ProjectionCritic:
+    "`critic` made a projection critic: its last layer with weights (and what follows it) is ψ, the rest φ."
+    if not isinstance(critic, nn.Sequential): raise TypeError(f"projection_critic needs an nn.Sequential critic, got {type(critic).__name__}")
+    i = max((k for k,m in enumerate(critic) if any(True for _ in m.parameters())), default=None)
+    last = None if i is None else critic[i]
+    if isinstance(last, nn.Linear): nf = last.in_features
+    elif isinstance(last, nn.Conv2d): nf = last.in_channels*math.prod(last.kernel_size)
+    else: raise ValueError(f"the critic's last layer with weights must be nn.Linear or nn.Conv2d to find its features, got {type(last).__name__}")
+    return ProjectionCritic(critic[:i], critic[i:], n_classes, nf)

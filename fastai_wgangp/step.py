@@ -16,20 +16,20 @@ from .core import *
 from .penalties import *
 
 # %% auto #0
-__all__ = ['CRITIC_STEP_ARGS', 'Penalty', 'as_penalties', 'real_score_sign', 'batchnorm_layers', 'CriticBatch', 'critic_batch',
-           'CriticStep', 'critic_step', 'generator_loss']
+__all__ = ['CRITIC_STEP_ARGS', 'Penalty', 'as_penalties', 'real_score_sign', 'batchnorm_layers', 'n_classes_of',
+           'check_conditional', 'CriticBatch', 'critic_batch', 'scorer', 'CriticStep', 'critic_step', 'generator_loss']
 
 # %% ../nbs/06_step.ipynb #0e83ee7d
 _penalty_names = {gradient_penalty:'gp', r1_penalty:'r1', r2_penalty:'r2', dragan_penalty:'dragan',
                   max_gradient_penalty:'max_gp', drift_penalty:'drift'}
-CRITIC_STEP_ARGS = ('critic', 'real', 'fake', 'real_pred', 'fake_pred', 'scaler', 'stats')
+CRITIC_STEP_ARGS = ('critic', 'real', 'fake', 'real_pred', 'fake_pred', 'scaler', 'stats', 'labels')
 # penalties that differentiate the critic at a batch the step's own forward scores: that batch then requires grad
 _reuses_forward = {r1_penalty:'real', r2_penalty:'fake'}
 
 class Penalty:
     "A critic regulariser: `func` evaluated on one critic step in `every`, weighted by `weight`·`every`, logged as `name`."
     def __init__(self,
-                 func:Callable=gradient_penalty, # penalty function taking some of `critic, real, fake, real_pred, fake_pred, scaler, stats`
+                 func:Callable=gradient_penalty, # penalty function taking some of `critic, real, fake, real_pred, fake_pred, scaler, stats, labels`
                  weight:float=10., # its weight in the critic loss (λ)
                  name:str|None=None, # metric name; defaults to 'gp', 'r1', 'r2', 'dragan', 'max_gp', 'drift' or the function's name
                  every:int=1, # lazy regularisation: evaluate on critic steps 0, every, 2·every, ... only, multiplied by `every`
@@ -77,6 +77,27 @@ def batchnorm_layers(model:nn.Module)->list:
     "Names of the batch-normalisation layers in `model`."
     return [n for n,m in model.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
 
+# %% ../nbs/06_step.ipynb #f2100dd8
+def n_classes_of(model:nn.Module, # a network, possibly wrapped (DDP's `.module`)
+                )->int|None:
+    "The number of classes a conditional network takes (its `n_classes`), None for an unconditional one."
+    return getattr(getattr(model, 'module', model), 'n_classes', None)
+
+def check_conditional(generator:nn.Module, # the generator
+                      critic:nn.Module, # the critic
+                      n_classes:int|None, # classes of the data's labels; None for unlabelled data
+                     ):
+    "Raise a clear error unless the generator and the critic are both conditional on the data's `n_classes`, or both unconditional for unlabelled data."
+    for role,net in (('generator', generator), ('critic', critic)):
+        k = n_classes_of(net)
+        if n_classes is not None and k is None:
+            hint = "a projection critic (`projection_critic`" if role=='critic' else "a conditional generator (`conditional_generator`"
+            raise ValueError(f"the data carries class labels ({n_classes} classes) but the {role} takes none: use {hint}, "
+                             f"or the `n_classes=` of the package's networks), or unlabelled data")
+        if n_classes is None and k is not None:
+            raise ValueError(f"the {role} is conditional ({k} classes) but the batches carry no labels: build the loaders with `labels=`")
+        if k!=n_classes: raise ValueError(f"the {role} is conditional on {k} classes but the data has {n_classes}")
+
 # %% ../nbs/06_step.ipynb #0d1023e9
 @dataclass
 class CriticBatch:
@@ -84,6 +105,7 @@ class CriticBatch:
     real:Tensor # the real batch (augmented, when the step augments)
     fake:Tensor # the fake, generated from the batch's noise without the generator's graph
     scaler:object=None # the learner's `torch.amp.GradScaler` under mixed precision, else None
+    labels:Tensor|None=None # a conditional step's classes: the real batch's, which the fake was made for; None if unconditional
 
 def critic_batch(generator:Callable, # the generator
                  real:Tensor, # the real batch
@@ -91,9 +113,10 @@ def critic_batch(generator:Callable, # the generator
                  augment:Callable|None=None, # differentiable augmentation applied to both batches, or None
                  grad_at:set=frozenset(), # 'real' and/or 'fake': batches a penalty differentiates the forward at
                  scaler=None, # the learner's GradScaler, if any
+                 labels:Tensor|None=None, # the real batch's classes, for a conditional GAN: the fake is made for them
                 )->CriticBatch:
-    "The fake for `noise`, made once without the generator's graph, and both batches as the critic will score them."
-    with torch.no_grad(): fake = generator(noise)
+    "The fake for `noise` (and the real batch's `labels`), made once without the generator's graph, and both batches as the critic will score them."
+    with torch.no_grad(): fake = generator(noise) if labels is None else generator(noise, labels)
     if fake.shape!=real.shape:
         raise ValueError(f"the generator's output has shape {tuple(fake.shape)} but the real batch has shape {tuple(real.shape)}: "
                          "they must match for the critic to score both and for the penalty to interpolate between them")
@@ -101,7 +124,13 @@ def critic_batch(generator:Callable, # the generator
         with torch.no_grad(): real,fake = augment(real),augment(fake)
     if 'real' in grad_at: real = real.detach().requires_grad_()
     if 'fake' in grad_at: fake.requires_grad_()
-    return CriticBatch(real, fake, scaler)
+    return CriticBatch(real, fake, scaler, labels)
+
+def scorer(critic:Callable, # the critic: `critic(x)`, or `critic(x, labels)` when conditional
+           labels:Tensor|None=None, # the classes of the batches it will score; None if unconditional
+          )->Callable:
+    "The critic as a function of a batch alone: `critic` itself, or `x ↦ critic(x, labels)` for a conditional step's batches."
+    return critic if labels is None else lambda x: critic(x, labels)
 
 # %% ../nbs/06_step.ipynb #50dc98d6
 class CriticStep(NamedTuple):
@@ -120,15 +149,17 @@ def critic_step(critic:Callable, # the critic
                 fused:bool=False, # `pred` scores real and fake together
                )->CriticStep:
     "One critic step after the forward: scores of real and fake, the critic loss, the penalties due, the statistics."
-    real,fake = batch.real,batch.fake
+    real,fake,labels = batch.real,batch.fake,batch.labels
+    # a conditional critic scores each sample with its pair's class: real and fake share them, and so does every point between them
+    score = scorer(critic, labels)
     # the critic's scores of the real batch and the fake
     if fused: real_pred,fake_pred = check_scores(pred, 2*len(real)).split(len(real))
-    else: real_pred,fake_pred = pred,critic(fake)
+    else: real_pred,fake_pred = pred,score(fake)
     loss = crit_loss_func(real_pred, fake_pred)
-    # the penalties due on this step, each on the step's own batches and scores
+    # the penalties due on this step, each on the step's own batches, scores and classes
     due = [p for p in penalties if step%p.every==0]
     stats = {}
-    terms = {p.name: p(critic=critic, real=real, fake=fake, real_pred=real_pred, fake_pred=fake_pred, scaler=batch.scaler, stats=stats)
+    terms = {p.name: p(critic=score, real=real, fake=fake, real_pred=real_pred, fake_pred=fake_pred, scaler=batch.scaler, stats=stats, labels=labels)
              for p in due}
     total = loss + sum(p.weight*p.every*terms[p.name] for p in due)
     # the statistics, detached
@@ -141,11 +172,13 @@ def generator_loss(critic:Callable, # the critic
                    real:Tensor, # the real batch
                    gen_loss_func:Callable, # generator loss `(fake_pred, output, target)`, taking `real_pred` if it `needs_real_pred`
                    augment:Callable|None=None, # differentiable augmentation applied to what the critic scores, or None
+                   labels:Tensor|None=None, # a conditional step's classes the fake was made for
+                   real_labels:Tensor|None=None, # a conditional step's classes of the real batch
                   )->Tensor:
-    "The generator step's loss: the critic's scores of `fake`, and of `real` when the loss needs them."
+    "The generator step's loss: the critic's scores of `fake` (for its classes), and of `real` when the loss needs them."
     aug = augment or (lambda x: x)
-    fake_pred = critic(aug(fake))
+    fake_pred = scorer(critic, labels)(aug(fake))
     kw = {}
     if getattr(gen_loss_func, 'needs_real_pred', False):
-        with torch.no_grad(): kw['real_pred'] = critic(aug(real))
+        with torch.no_grad(): kw['real_pred'] = scorer(critic, real_labels)(aug(real))
     return gen_loss_func(fake_pred, fake, real, **kw)
