@@ -39,20 +39,24 @@ def readable_images(fns:L, # image files
 
 # %% ../nbs/13_images.ipynb #ce822dee
 class GANNoise(ItemTransform):
-    "Batch transform making a batch of images `(real,)` into fastai's GAN batch `(noise, real)`, noise drawn from its own seeded stream."
+    "Batch transform making `(real,)` into fastai's GAN batch `(noise, real)`, and `(real, labels)` into `(noise, labels, real, labels)`, from its own seeded stream."
     order = 100 # after normalisation
     def __init__(self,
                  noise_size:int|tuple=100, # per-sample noise shape: an int for (bs,nz), or a tuple such as (nz,1,1)
                  seed:int|None=None, # seed of the noise stream
+                 class_probs:Tensor|None=None, # for labelled batches: how often the generator is asked for each class
                 ):
         self.noise_shape = (noise_size,) if isinstance(noise_size, int) else tuple(noise_size)
-        self.gen = make_generator(seed)
+        self.gen,self.class_probs = make_generator(seed),class_probs
 
     # the return annotation keeps fastai from casting the noise to the type of the batch's first element (TensorImage)
     def encodes(self, b)->tuple:
         x = b[0]
-        z = torch.randn((x.shape[0], *self.noise_shape), generator=self.gen)
-        return InvisibleTensor(z.to(x.device)), x
+        z = InvisibleTensor(torch.randn((x.shape[0], *self.noise_shape), generator=self.gen).to(x.device))
+        if len(b)==1: return z, x
+        # the generator's classes, drawn after the noise from the same stream
+        labels = torch.multinomial(self.class_probs, x.shape[0], replacement=True, generator=self.gen)
+        return z, TensorCategory(labels.to(x.device)), x, b[1]
 
     def decodes(self, b)->tuple: return b
 
@@ -67,8 +71,10 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
                   device=None, # where batches go; fastai's default device (a GPU if there is one) if None
                   seed:int|None=None, # seed of the split, the shuffling and the noise
                   verify:bool=True, # open every file first and skip (with a warning) those that are not images
+                  labels:bool=False, # class labels for a conditional GAN: each image's parent folder (fastai's `parent_label`)
+                  uniform_labels:bool=False, # with labels: ask the generator for every class equally often, not with the data's frequencies
                  )->DataLoaders:
-    "GAN DataLoaders of `(noise, real)` batches from the images under `path`: resized and cropped to `size`, scaled to [−1, 1]."
+    "GAN DataLoaders of `(noise, real)` batches (`(noise, labels, real, labels)` with `labels`) from the images under `path`: resized and cropped to `size`, scaled to [−1, 1]."
     image_size(size); image_channels(channels)   # the models double the resolution at each layer
     fns = image_files(path)
     if verify: fns = readable_images(fns)
@@ -79,17 +85,28 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
     g = make_generator(seed)
     splitter = RandomSplitter(valid_pct, seed=_draw_seed(g)) if valid_pct else IndexSplitter([])
     half = [0.5]*channels
-    dblock = DataBlock(blocks=ImageBlock(cls=PILImageBW if channels==1 else PILImage), splitter=splitter,
+    if uniform_labels and not labels: raise ValueError("uniform_labels is for labelled data: pass labels=True too")
+    image = ImageBlock(cls=PILImageBW if channels==1 else PILImage)
+    dblock = DataBlock(blocks=(image, CategoryBlock) if labels else image, get_y=parent_label if labels else None, splitter=splitter,
                        item_tfms=Resize(size, method=ResizeMethod.Crop), batch_tfms=Normalize.from_stats(half, half))
     dls = dblock.dataloaders(fns, bs=bs, num_workers=num_workers, device=device)
+    probs = None
+    if labels:
+        if len(dls.vocab)<2: raise ValueError(f"labels=True takes the classes from the subfolders of {path}, and found {len(dls.vocab)} ({list(dls.vocab)}): "
+                                              "put each class's images in a subfolder of its own")
+        counts = torch.bincount(torch.tensor([int(y) for _,y in dls.train_ds]), minlength=len(dls.vocab)).double()
+        probs = torch.full((len(dls.vocab),), 1/len(dls.vocab), dtype=torch.float64) if uniform_labels else counts/counts.sum()
     for dl in dls.loaders:
         dl.rng = random.Random(_draw_seed(g))   # the shuffling, seeded (fastai's default draws from Python's global stream)
-        tfm = GANNoise(noise_size, _draw_seed(g))
+        tfm = GANNoise(noise_size, _draw_seed(g), probs)
         dl.noise_gen,dl.noise_shape = tfm.gen,tfm.noise_shape   # loader attributes: `save_checkpoint` keeps the stream's state
         dl.image_shape = (channels, size, size)   # what a network for these batches makes (`GANLearner.r3gan`)
         dl.after_batch.add(tfm)
-        # the batch types fastai keeps for decoding (`show_batch`), now with the noise in front
-        set_batch_types(dl, {tuple: [InvisibleTensor, *batch_types(dl)[tuple]]})
+        types = batch_types(dl)[tuple]
+        # the batch types fastai keeps for decoding (`show_batch`), now with the noise (and the generator's classes) in front
+        set_batch_types(dl, {tuple: [InvisibleTensor, *types[1:], *types] if labels else [InvisibleTensor, *types]})
+        if labels:   # fastai's inputs: the noise and the generator's classes; what a conditional learner reads
+            dl.dataset.n_inp,dl.n_classes,dl.class_probs = 2,len(dls.vocab),probs
     return dls
 
 # %% ../nbs/13_images.ipynb #5eb1ba4b

@@ -31,31 +31,39 @@ def make_data(data:str, # a built-in data set (`DATASETS`), or a folder of image
               size:int|None=None, # for a folder: side of the training images; the setting's if None
               channels:int|None=None, # for a folder: 3 (RGB) or 1; the setting's if None
               workers:int=0, # for a folder: decoding processes
+              conditional:bool=False, # batches with class labels: the digit, the mixture's mode, or a folder's subfolder (`CONDITIONAL`)
              )->DataLoaders:
     "DataLoaders for `data`: (stacked) digits at the setting's size in [−1, 1], a toy set in the paper's coordinates, or a folder's images in [−1, 1]."
     s = setting(data_name(data))
+    if conditional: conditional_data(data)
     if is_folder(data):
-        return image_gan_dls(data, size or s['size'], channels or s['channels'], bs or s['bs'], noise_size=s['noise_size'], num_workers=workers, seed=seed)
+        return image_gan_dls(data, size or s['size'], channels or s['channels'], bs or s['bs'], noise_size=s['noise_size'], num_workers=workers,
+                             seed=seed, labels=conditional)
+    labels = None
     if data=='stacked-digits': real = stacked_digits(s['n_train'], s['size'], seed=0)[0]   # one data set: the seed shuffles it and draws the noise
-    elif s['kind']=='images': real = digits(s['size'])[0]
+    elif s['kind']=='images': real,labels = digits(s['size'])
+    elif conditional: real,labels = toy_data(data, n_toy or s['n_train'], seed=seed, labels=True)
     else: real = toy_data(data, n_toy or s['n_train'], seed=seed)
-    return gan_dls(real, noise_size=s['noise_size'], bs=bs or s['bs'], seed=seed)
+    return gan_dls(real, noise_size=s['noise_size'], bs=bs or s['bs'], seed=seed, labels=labels if conditional else None)
 
 def make_nets(data:str, # a built-in data set, or a folder of images
               size:int|None=None, # for a folder: side of the images; the setting's if None
               channels:int|None=None, # for a folder: 3 or 1; the setting's if None
               nets:str|None=None, # for images, one of `NETS`: 'dcgan' (None) or 'r3gan' (R3GAN's, of the setting's `r3_width`)
+              n_classes:int|None=None, # a conditional generator and a projection critic for this many classes; None: unconditional
              )->tuple:
     "A fresh generator and critic for `data`: the paper's toy MLPs, the digits' DCGAN pair, `image_nets` for a folder, or R3GAN's for images."
-    s = setting(data_name(data))
-    if s['kind']=='points': return toy_generator(s['noise_size'], 2, width=s['width']), toy_critic(2, width=s['width'])
+    s,k = setting(data_name(data)),n_classes
+    if s['kind']=='points': return toy_generator(s['noise_size'], 2, width=s['width'], n_classes=k), toy_critic(2, width=s['width'], n_classes=k)
     size,channels = (size or s['size'], channels or s['channels']) if is_folder(data) else (s['size'], s['channels'])
     if nets not in (None, *NETS): raise OptionError(f"nets must be one of {', '.join(NETS)}, got {nets!r}")
     if nets=='r3gan':
         w = s['r3_width']
-        return (r3gan_generator(size, channels, s['noise_size'], n_features=w, max_features=8*w), r3gan_critic(size, channels, n_features=w, max_features=8*w))
-    if is_folder(data): return image_nets(size, channels, noise_size=s['noise_size'])
-    return (dcgan_generator(size, channels, noise_size=s['noise_size'], n_features=s['width']), dcgan_critic(size, channels, n_features=s['width']))
+        return (r3gan_generator(size, channels, s['noise_size'], n_features=w, max_features=8*w, n_classes=k),
+                r3gan_critic(size, channels, n_features=w, max_features=8*w, n_classes=k))
+    if is_folder(data): return image_nets(size, channels, noise_size=s['noise_size'], n_classes=k)
+    return (dcgan_generator(size, channels, noise_size=s['noise_size'], n_features=s['width'], n_classes=k),
+            dcgan_critic(size, channels, n_features=s['width'], n_classes=k))
 
 # %% ../nbs/22_recipes.ipynb #993eb252
 _PAIRS = dict(wasserstein=wasserstein_losses, hinge=hinge_losses, nonsaturating=nonsaturating_losses,
@@ -81,7 +89,8 @@ def make_learner(data:str, # a built-in data set, or a folder of images
     lazy_every(lazy, loss)
     if dls is None: dls = make_data(data, seed, size=size, channels=channels)
     set_seed(seed)
-    gen,crit = make_nets(data, size, channels, nets or ('r3gan' if loss=='r3gan' else 'dcgan'))
+    # labelled loaders (`make_data(conditional=True)`) make the networks conditional on their classes
+    gen,crit = make_nets(data, size, channels, nets or ('r3gan' if loss=='r3gan' else 'dcgan'), n_classes=getattr(dls.train, 'n_classes', None))
     s = setting(data)
     if loss=='r3gan':   # the main job averages the generator itself (--ema)
         return GANLearner.r3gan(dls, gen, crit, gamma=s['gamma'], lazy=lazy, ema=0., **(dict(path=path) | kwargs))

@@ -20,11 +20,43 @@ from .settings import setting, whole_number, run_folder
 from .data import to_unit_range
 from .metrics import save_grid, save_scatter
 from .ema import sampling_generator
+from .step import n_classes_of
 from .recipes import make_nets
 
 # %% auto #0
-__all__ = ['seeded_noise', 'generate_from', 'generate', 'save_samples', 'slerp', 'walk_noise', 'latent_walk', 'PeriodicSamples',
-           'SaveSamples', 'load_run', 'noise_shape']
+__all__ = ['class_index', 'sample_labels', 'learner_vocab', 'seeded_noise', 'generate_from', 'generate', 'save_samples',
+           'class_samples', 'slerp', 'walk_noise', 'latent_walk', 'PeriodicSamples', 'SaveSamples', 'load_run',
+           'noise_shape']
+
+# %% ../nbs/17_sample.ipynb #519139ad
+def class_index(label, # a class: its name in `vocab`, or its index
+                vocab:list, # the class names, by index
+               )->int:
+    "The index of class `label`: its name in `vocab` (as text, so `3` and `'3'` are the digit 3), or an index; a clear error otherwise."
+    names = [str(v) for v in vocab]
+    if str(label) in names: return names.index(str(label))
+    if isinstance(label, int) and not isinstance(label, bool) and 0<=label<len(vocab): return label
+    shown = ', '.join(names[:12]) + (', ...' if len(names)>12 else '')
+    raise ValueError(f"unknown class {label!r}: use a class name ({shown}) or an index from 0 to {len(vocab)-1}")
+
+def sample_labels(n:int, # number of samples
+                  label=None, # a class (name or index) for all of them; None: every class in turn
+                  vocab:list|None=None, # the class names of a conditional generator; None for an unconditional one
+                 )->Tensor|None:
+    "The classes to ask a conditional generator for: `label` for all `n`, or 0, 1, …, k−1, 0, … if None; None for an unconditional one."
+    if vocab is None:
+        if label is not None: raise ValueError(f"a class ({label!r}) was asked for, but the generator is unconditional: it takes no classes")
+        return None
+    if label is None: return torch.arange(n) % len(vocab)
+    return torch.full((n,), class_index(label, vocab), dtype=torch.long)
+
+def learner_vocab(learn:Learner, # a GAN learner
+                 )->list|None:
+    "The class names of a conditional learner (its loaders' `vocab`, or the indices), None when its generator is unconditional."
+    k = n_classes_of(learn.model.generator)
+    if k is None: return None
+    v = getattr(learn.dls.train, 'vocab', None)
+    return list(v) if v is not None and len(v)==k else list(range(k))
 
 # %% ../nbs/17_sample.ipynb #50302c6c
 def seeded_noise(n:int, # samples
@@ -37,12 +69,16 @@ def seeded_noise(n:int, # samples
 def generate_from(gen:nn.Module, # a generator
                   noise:Tensor, # its inputs, batch first
                   bs:int=500, # inputs per call
+                  labels:Tensor|None=None, # a conditional generator's classes, one per input
                  )->Tensor:
-    "The generator's output for `noise` in eval mode (its mode restored), on the CPU in float32; images in [0, 1]."
+    "The generator's output for `noise` (and `labels`) in eval mode (its mode restored), on the CPU in float32; images in [0, 1]."
     dev = next(gen.parameters()).device
     was = gen.training; gen.eval()
+    ls = [None]*len(noise.split(bs)) if labels is None else labels.split(bs)
     try:
-        with torch.no_grad(): x = torch.cat([gen(b.to(dev)) for b in noise.split(bs)]).float().cpu().as_subclass(Tensor)
+        with torch.no_grad():
+            x = torch.cat([gen(b.to(dev)) if l is None else gen(b.to(dev), l.to(dev)) for b,l in zip(noise.split(bs), ls)])
+        x = x.float().cpu().as_subclass(Tensor)
     finally: gen.train(was)
     return to_unit_range(x) if x.ndim==4 else x
 
@@ -51,10 +87,11 @@ def generate(learn:Learner, # a GAN learner
              seed:int=0, # seed of the noise
              raw:bool=False, # from the trained generator even if the learner has a `GeneratorEMA`
              noise:Tensor|None=None, # the generator's inputs; `n` seeded draws of the learner's noise shape if None
+             label=None, # a conditional learner's class for every sample (a name or an index); None: every class in turn (see `sample_labels`)
             )->Tensor:
     "Samples of the learner's `sampling_generator` (see `generate_from`): images in [0, 1], or points."
     if noise is None: noise = seeded_noise(n, learn.dls.train.noise_shape, seed)
-    return generate_from(sampling_generator(learn, raw), noise)
+    return generate_from(sampling_generator(learn, raw), noise, labels=sample_labels(len(noise), label, learner_vocab(learn)))
 
 # %% ../nbs/17_sample.ipynb #75f41468
 @patch
@@ -62,9 +99,10 @@ def sample(self:GANLearner,
            n:int=64, # number of samples
            seed:int=0, # seed of the noise
            raw:bool=False, # from the trained generator even if the learner has a `GeneratorEMA`
+           label=None, # a conditional learner's class for all of them (a name or an index); None: every class in turn
           )->Tensor:
     "`n` samples in eval mode, on the CPU, from the generator's average if there is one: images in [0, 1], or points."
-    return generate(self, n, seed, raw)
+    return generate(self, n, seed, raw, label=label)
 
 # %% ../nbs/17_sample.ipynb #67910042
 def save_samples(samples:Tensor, # images (n,C,H,W) in [0, 1], or points (n,2)
@@ -86,6 +124,17 @@ def save_samples(samples:Tensor, # images (n,C,H,W) in [0, 1], or points (n,2)
         Image.fromarray(a[..., 0] if a.shape[-1]==1 else a).save(files[-1])
     if grid: files.append(save_grid(x*2-1, folder/'grid.png', min_size=512))
     return files
+
+# %% ../nbs/17_sample.ipynb #7152ee90
+def class_samples(gen:nn.Module, # a conditional generator
+                  noise_shape:tuple, # shape of one sample's noise
+                  n_classes:int, # classes, one row each
+                  per_class:int=8, # samples of each class
+                  seed:int=0, # seed of the noise: the same `per_class` inputs in every row
+                 )->Tensor:
+    "`per_class` samples of each class, class by class (`save_grid(x*2-1, fname, nrow=per_class)` puts a class per row)."
+    noise = seeded_noise(per_class, noise_shape, seed).repeat(n_classes, *(1,)*len(noise_shape))
+    return generate_from(gen, noise, labels=torch.arange(n_classes).repeat_interleave(per_class))
 
 # %% ../nbs/17_sample.ipynb #5dee2f6b
 def slerp(a:Tensor, # start points (n,...)
@@ -200,7 +249,7 @@ def load_run(run:str|Path, # a main-job output folder (`--out`)
     "The generator of a main-job run in eval mode on the CPU, and the run's `metrics.json`."
     run = run_folder(run)
     m = json.loads((run/'metrics.json').read_text())
-    gen,_ = make_nets(m['data'], m.get('size'), m.get('channels'), m.get('nets'))
+    gen,_ = make_nets(m['data'], m.get('size'), m.get('channels'), m.get('nets'), n_classes=len(m['vocab']) if m.get('vocab') else None)
     w = torch.load(run/'weights.pth', map_location='cpu', weights_only=True)
     gen.load_state_dict(w['generator'] if raw or 'generator_ema' not in w else w['generator_ema'])
     return gen.eval(),m

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DATASETS', 'FOLDER', 'TOY', 'MIXTURES', 'IMAGE_FEATURES', 'IMAGE_SIZES', 'RECIPES', 'CLIP_RECIPE', 'R3GAN_RECIPE',
-           'LOSSES', 'NETS', 'PENALISED', 'AUGMENT_NAMES', 'JOB', 'is_folder', 'setting', 'OptionError', 'whole_number',
-           'positive_number', 'image_size', 'image_channels', 'augment_policy', 'data_name', 'loss_name', 'run_folder',
-           'lazy_every', 'Options', 'option_fields', 'flag', 'check_options', 'resolved', 'run_options']
+__all__ = ['DATASETS', 'FOLDER', 'TOY', 'MIXTURES', 'CONDITIONAL', 'IMAGE_FEATURES', 'IMAGE_SIZES', 'RECIPES', 'CLIP_RECIPE',
+           'R3GAN_RECIPE', 'LOSSES', 'NETS', 'PENALISED', 'AUGMENT_NAMES', 'JOB', 'is_folder', 'setting', 'OptionError',
+           'whole_number', 'positive_number', 'image_size', 'image_channels', 'augment_policy', 'data_name',
+           'loss_name', 'conditional_data', 'run_folder', 'lazy_every', 'Options', 'option_fields', 'flag',
+           'check_options', 'resolved', 'run_options']
 
 # %% ../nbs/01_settings.ipynb #ce6f191d
 DATASETS = { # name: its samples and how many it trains on, its recipe (a row of `RECIPES`), its quality figure, the critic-guided
@@ -28,6 +29,7 @@ DATASETS = { # name: its samples and how many it trains on, its recipe (a row of
 FOLDER = dict(kind='images', n_train=None, recipe='folder', quality='thumbnails', refine=0) # a folder of images, in place of a built-in data set
 TOY = tuple(k for k,v in DATASETS.items() if v['kind']=='points') # the paper's toy sets
 MIXTURES = tuple(k for k in TOY if DATASETS[k]['layout']) # the toy sets with modes
+CONDITIONAL = ('digits', *MIXTURES) # the built-in sets with classes (the digit, the mixture's mode); a folder's are its subfolders
 
 def is_folder(data:str)->bool:
     "Whether `data` names a folder of images rather than a built-in data set."
@@ -151,6 +153,14 @@ def loss_name(loss:str, # one of `LOSSES`
     if loss not in LOSSES: raise OptionError(f"{name} {loss!r} is not one of the losses {', '.join(LOSSES)}")
     return loss
 
+def conditional_data(data:str, # a built-in data set or a folder of images
+                     name:str='conditional', # how it is called
+                    )->str:
+    "`data`, if it has classes to condition on (`CONDITIONAL`, or a folder: its subfolders); an `OptionError` otherwise."
+    if not (is_folder(data) or data in CONDITIONAL):
+        raise OptionError(f"{name} needs class labels: {', '.join(CONDITIONAL)} or a folder whose subfolders are the classes; {data} has none")
+    return data
+
 def run_folder(run:str|Path, # a folder the main job wrote (its --out)
                name:str='RUN', # how it is called
               )->Path:
@@ -197,6 +207,8 @@ class Options:
     ema:float|None = _opt(float, None, "sample from an average of the generator's weights with this half-life in images, ramped up over "
                           f"the start (0: none; default: {RECIPES['digits']['ema']:g} for digits, where it measurably helps, and stacked digits, 0 for the rest)",
                           metavar='HALF_LIFE', run=True)
+    conditional:bool = _opt(bool, False, "train a class-conditional GAN: the digit, the Gaussian mixture's mode, or a folder's subfolder is "
+                            "the class; the networks take it (an embedding and conditional batch norm, a projection critic)", run=True)
     nets:str|None = _opt(str, None, "the image networks: DCGAN's (for a folder, sized by IMAGE_FEATURES) or R3GAN's, without normalisation "
                          "(default: r3gan for --loss r3gan, dcgan for the rest)", choices=NETS, run=True)
     augment:str|None = _opt(str, None, "differentiable augmentation of the critic's inputs, for images: a comma-separated list of "
@@ -243,6 +255,9 @@ def check_options(o:Options, # the options
         n = setting(o.data)['n_train']
         if n is not None and o.bs>n: raise OptionError(f"--bs {o.bs} is larger than the {n:,} training samples of {o.data}")
     if o.ema is not None: positive_number(o.ema, '--ema', 'a half-life in images', zero=True)
+    if o.conditional:
+        conditional_data(o.data, '--conditional')
+        if o.loss=='wgan-clip': raise OptionError("--conditional needs the package's trainer: use any --loss but wgan-clip (fastai's own clipping trainer)")
     if o.nets is not None:
         if o.nets not in NETS: raise OptionError(f"--nets must be one of {', '.join(NETS)}, got {o.nets!r}")
         if o.data in TOY: raise OptionError(f"--nets chooses image networks; {o.data} is 2-D points")
