@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
+import torch
 from torch import Tensor
 from fastcore.basics import store_attr, listify
 from fastcore.foundation import L
@@ -19,13 +20,13 @@ from .callbacks import TrainStat
 from .checkpoint import rng_states, set_rng_states
 from .data import digits
 from .metrics import (frechet_distance, kernel_distance, extract_features, fid, toy_mode_coverage, digits_classifier,
-                                   digit_classes, digits_fd_floor, stacked_figure, stacked_floor)
+                                   digit_classes, digits_fd_floor, stacked_figure, stacked_floor, conditional_accuracy, class_fds, class_fds_floor, toy_conditional_hq)
 from .images import thumbnail_features, real_images
 from .sample import PeriodicSamples
 
 # %% auto #0
 __all__ = ['MeasuredStat', 'GANMetric', 'ModeCoverageMetric', 'FrechetMetric', 'quality_space', 'quality_metric',
-           'quality_figures']
+           'quality_figures', 'conditional_figures', 'conditional_metric']
 
 # %% ../nbs/18_gan_metrics.ipynb #48720f1b
 class MeasuredStat(TrainStat):
@@ -152,8 +153,10 @@ def quality_metric(data:str, # a built-in data set, or a folder of images
 def quality_figures(data:str, # a built-in data set, or a folder of images
                     samples:Tensor, # generated samples: images in [0, 1], or points
                     real:Tensor|None=None, # for a folder: real images in [−1, 1]
+                    labels:Tensor|None=None, # a conditional generator's classes of `samples`: adds the per-class figures (`conditional_figures`)
                    )->dict:
     "`data`'s final quality figures of `samples`, in its `quality_space`, with what they are measured against."
+    if labels is not None: return quality_figures(data, samples, real) | conditional_figures(data, samples, labels)
     if setting(data)['quality'] is None: return {}
     space = quality_space(data, real)
     if setting(data)['quality']=='stacked':
@@ -168,3 +171,32 @@ def quality_figures(data:str, # a built-in data set, or a folder of images
                     classes_present=int((counts>0).sum()), class_counts=counts.tolist())
     f,r = extract_features(imgs, features),extract_features(real, features)
     return dict(fd=frechet_distance(f, r), fd_real_floor=frechet_distance(r[::2], r[1::2]), fd_features='8×8 thumbnails', n_real=len(r))
+
+# %% ../nbs/18_gan_metrics.ipynb #d6bef83b
+def conditional_figures(data:str, # a built-in data set, or a folder of images
+                        samples:Tensor, # a conditional generator's samples: images in [0, 1], or points
+                        labels:Tensor, # the class each was asked for
+                       )->dict:
+    "`data`'s per-class figures: conditional accuracy and FD per class (digits), samples at the mode asked for (Gaussian mixtures); {} for others."
+    kind = setting(data)['quality']
+    if kind=='modes': return dict(cond_hq=toy_conditional_hq(samples, labels, data, JOB['hq_sd']))
+    if kind!='digits': return {}
+    imgs,size = samples*2-1,samples.shape[-1]
+    fds,floor = class_fds(imgs, labels),class_fds_floor(len(imgs), size)
+    return dict(cond_accuracy=conditional_accuracy(imgs, labels), cond_accuracy_real_floor=digits_classifier(size).test_accuracy,
+                class_fd=[round(f, 4) for f in fds], class_fd_mean=sum(fds)/10, class_fd_real_floor_mean=sum(floor)/10)
+
+def conditional_metric(data:str, # 'digits', 'gaussians8' or 'gaussians25'
+                       n_classes:int, # the generator's classes: the samples ask for each in turn
+                       every:int=10, # epochs between measurements
+                       n:int=JOB['metric_samples'], # samples per measurement
+                       **kwargs # more `GANMetric` arguments
+                      )->GANMetric:
+    "The main per-class figure as a column during training: `cond_accuracy` (digits) or `cond_hq` (Gaussian mixtures)."
+    kind = setting(data)['quality']
+    if kind not in ('digits', 'modes'): raise OptionError(f"{data} has no per-class figure (digits and the Gaussian mixtures have)")
+    def func(x):
+        labels = torch.arange(len(x)) % n_classes
+        if kind=='modes': return dict(cond_hq=toy_conditional_hq(x, labels, data, JOB['hq_sd']))
+        return dict(cond_accuracy=conditional_accuracy(x, labels))
+    return GANMetric(func, 'cond_hq' if kind=='modes' else 'cond_accuracy', every=every, n=n, **kwargs)

@@ -21,8 +21,8 @@ from .data import digits, to_unit_range, toy_centres, toy_sd, stacked_mode, stac
 # %% auto #0
 __all__ = ['mode_coverage', 'toy_mode_coverage', 'gaussian_frechet', 'frechet_distance', 'kernel_distance', 'extract_features',
            'fid', 'DigitsClassifier', 'digits_classifier', 'digits_fd', 'digit_classes', 'stacked_modes', 'mode_kl',
-           'digits_fd_floor', 'stacked_figure', 'stacked_floor', 'save_grid', 'save_scatter', 'loss_curves',
-           'plot_curves']
+           'digits_fd_floor', 'stacked_figure', 'stacked_floor', 'conditional_accuracy', 'class_fds', 'class_fds_floor',
+           'toy_conditional_hq', 'save_grid', 'save_scatter', 'loss_curves', 'plot_curves']
 
 # %% ../nbs/14_metrics.ipynb #814b9113
 def mode_coverage(samples:Tensor, # generated points (n,d); the papers use n=2,500
@@ -268,6 +268,56 @@ def stacked_floor(n:int=26_000, # the size of the generated sample it is a floor
     key = ('stacked', n, size, seed)
     if key not in _FLOORS: _FLOORS[key] = stacked_figure(stacked_digits(n, size, seed)[0])
     return _FLOORS[key]
+
+# %% ../nbs/14_metrics.ipynb #c1d5d8c4
+def conditional_accuracy(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1]
+                         labels:Tensor, # the class each was asked for (n,)
+                         classifier:DigitsClassifier|None=None, # defaults to `digits_classifier(size)`
+                        )->float:
+    "The share of `samples` that the digits classifier puts in the class they were asked for."
+    size = _check_digits(samples)
+    if labels.shape!=(len(samples),): raise ValueError(f"labels must hold one class per sample, shape ({len(samples)},), got {tuple(labels.shape)}")
+    return float((_classes(samples, classifier or digits_classifier(size))==labels.cpu()).double().mean())
+
+def _class_fds(samples, labels, real, real_labels, classifier):
+    f,r = extract_features(samples, classifier.features),extract_features(real, classifier.features)
+    return [frechet_distance(f[labels.cpu()==c], r[real_labels==c]) for c in range(10)]
+
+def class_fds(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1], at least 2 of each class
+              labels:Tensor, # the class each was asked for (n,)
+              classifier:DigitsClassifier|None=None, # defaults to `digits_classifier(size)`
+             )->list:
+    "`digits_fd` of each class, 0 to 9: the generated digits asked for as that class against all real digits of it."
+    size = _check_digits(samples)
+    if labels.shape!=(len(samples),): raise ValueError(f"labels must hold one class per sample, shape ({len(samples)},), got {tuple(labels.shape)}")
+    n = torch.bincount(labels.cpu().long(), minlength=10)
+    if len(n)>10 or n.min()<2: raise ValueError(f"class_fds needs at least 2 samples of each digit 0 to 9, got {n.tolist()}")
+    real,real_labels = digits(size)
+    return _class_fds(samples, labels, real.as_subclass(Tensor), real_labels, classifier or digits_classifier(size))
+
+def class_fds_floor(n:int=2500, # the size of the generated sample it is a floor for: n/10 digits of each class
+                    size:int=16, # image side
+                    seed:int=0, # seed of the draw
+                   )->list:
+    "`class_fds` of n/10 real digits of each class drawn with replacement: what a perfect conditional generator's sample scores (cached)."
+    key = ('class', n, size, seed)
+    if key not in _FLOORS:
+        real,y = digits(size)
+        g,per = torch.Generator().manual_seed(seed),max(n//10, 2)
+        idx = torch.cat([torch.nonzero(y==c)[:, 0][torch.randint(int((y==c).sum()), (per,), generator=g)] for c in range(10)])
+        _FLOORS[key] = class_fds(real.as_subclass(Tensor)[idx], y[idx])
+    return _FLOORS[key]
+
+def toy_conditional_hq(samples:Tensor, # generated points (n,2), in data coordinates
+                       labels:Tensor, # the mode each was asked for (n,)
+                       name:str='gaussians8', # 'gaussians8' or 'gaussians25'
+                       n_sd:float=3., # within `n_sd`·`sd` of the mode asked for
+                      )->float:
+    "The share of `samples` within `n_sd` standard deviations of the mixture mode they were asked for."
+    samples = torch.as_tensor(samples).detach().cpu().double()
+    if samples.ndim!=2 or labels.shape!=(len(samples),): raise ValueError(f"need points (n,2) and one mode per point, got {tuple(samples.shape)} and {tuple(labels.shape)}")
+    d = (samples - toy_centres(name).double()[labels.cpu().long()]).norm(dim=1)
+    return float((d <= n_sd*toy_sd(name)).double().mean())
 
 # %% ../nbs/14_metrics.ipynb #35b00405
 def save_grid(images:Tensor, # images (n,C,H,W) in [-1, 1]
