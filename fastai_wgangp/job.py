@@ -21,9 +21,9 @@ from .metrics import save_grid, save_scatter, plot_curves
 from .distributed import *
 from .images import real_images
 from .ema import GeneratorEMA, sampling_generator
-from .sample import generate, SaveSamples
+from .sample import generate, SaveSamples, sample_labels, learner_vocab, class_samples
 from .augment import DiffAugment
-from .gan_metrics import quality_metric, quality_figures
+from .gan_metrics import quality_metric, quality_figures, conditional_metric
 from .refine import *
 from .recipes import make_data, make_learner
 from fastai.distributed import teardown_distrib
@@ -154,6 +154,15 @@ NOTES = dict(
             "towards what the critic scores as real, with transport cost; the figures above are the refined samples'"),
     unrefined="the same quality figures before refinement",
     nets="the image networks: dcgan (DCGAN's; a folder's sized by IMAGE_FEATURES) or r3gan (R3GAN's residual networks without normalisation)",
+    conditional=("a class-conditional GAN: the generator and the critic take the class (vocab); sample i of samples.npy and of the quality figures "
+                 "was asked for class i mod n_classes, so every class has its share"),
+    vocab="the class names, by index",
+    cond_accuracy="share of the generated digits that the digits classifier puts in the class they were asked for; higher is better",
+    cond_accuracy_real_floor="the classifier's accuracy on held-out real digits: about the most a generator that reproduced the data could score",
+    class_fd="FD of each class 0 to 9: the generated digits asked for as that class against the real digits of it; lower is better",
+    class_fd_mean="the mean of class_fd",
+    class_fd_real_floor_mean="the mean over the classes of the same distance for as many real digits of each class drawn at random",
+    cond_hq="share of the generated points within hq_sd standard deviations of the mode they were asked for; higher is better",
     batch_norm=("where the generator's batch norm takes its statistics in a run on several processes: the global batch on GPUs (SyncBatchNorm), "
                 "each process's slice on CPU processes, where PyTorch's SyncBatchNorm cannot run (then the run is not the same as a one-process run)"),
 )
@@ -191,12 +200,16 @@ def summary(m:dict, # the metrics `train` returns
                                f"{m['fd_real_floor']:.2f}; lower is better)")
     if 'hq' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered; {m['hq']:.1%} of {m['n_samples']:,} samples "
                              f"within {m['hq_sd']} sd of a mode (higher is better)")
+    if 'cond_accuracy' in m: res.append(f"conditional accuracy {m['cond_accuracy']:.1%} (the classifier on held-out real digits: "
+                                        f"{m['cond_accuracy_real_floor']:.1%}); FD per class {m['class_fd_mean']:.2f} on average "
+                                        f"(real digits: {m['class_fd_real_floor_mean']:.2f})")
+    if 'cond_hq' in m: res.append(f"{m['cond_hq']:.1%} of the samples within {m['hq_sd']} sd of the mode they were asked for")
     if 'kl' in m: res.append(f"{m['modes']}/{m['n_modes']} modes covered, KL {m['kl']:.3f} over {m['n_samples']:,} samples (lower is better; "
                              f"as many real stacked digits: {m['modes_real_floor']} modes, KL {m['kl_real_floor']:.3f})")
     if 'raw' in m: res.append(f"(samples from the generator's average, half-life {m['ema']['half_life']:g} images; the trained generator itself: {_figures(m['raw'])})")
     if 'unrefined' in m: res.append(f"(samples refined by {m['refine']['steps']} critic-guided steps; before refinement: {_figures(m['unrefined'])})")
     if not {'fd', 'hq', 'kl'} & set(m): res.append(f"no quality figure for {m['data']}: look at samples.png")
-    res.append(f"wrote samples.png, samples.npy, losses.png, metrics.json, weights.pth (and pictures during training in epochs/, "
+    res.append(f"wrote samples.png, {'classes.png, ' if m.get('conditional') and 'fd' in m else ''}samples.npy, losses.png, metrics.json, weights.pth (and pictures during training in epochs/, "
                f"checkpoints in models/) to {m['out']}")
     return res
 
@@ -331,7 +344,7 @@ def build(p:Plan, # from `plan`
          )->Run:
     "The learner and the fit's callbacks of the run `p` plans, resumed from its checkpoint with `--resume`."
     o = p.options
-    dls = make_data(o.data, o.seed, o.bs//p.world, size=o.size, channels=o.channels, workers=o.workers)
+    dls = make_data(o.data, o.seed, o.bs//p.world, size=o.size, channels=o.channels, workers=o.workers, conditional=o.conditional)
     learn = make_learner(o.data, o.loss, dls, seed=o.seed, path=p.out, size=o.size, channels=o.channels, lazy=o.lazy, nets=o.nets)
     if o.ema: learn.add_cb(GeneratorEMA(o.ema, ramp=JOB['ema_ramp']))
     r = Run(p, learn, [], run_meta(learn, o))
@@ -349,6 +362,8 @@ def build(p:Plan, # from `plan`
     if s['lr_decay'] and o.loss!='r3gan': r.cbs.append(LinearLR(learn.lr, learn.lr/s['lr_decay'], o.budget, r.done['train_seconds']))
     if o.augment: r.cbs.append(DiffAugment(o.augment))
     if o.metric_every: r.cbs.append(quality_metric(o.data, every=o.metric_every))
+    if o.metric_every and o.conditional and s['quality'] in ('digits', 'modes'):
+        r.cbs.append(conditional_metric(o.data, len(learner_vocab(learn)), every=o.metric_every))
     return r
 
 # %% ../nbs/24_job.ipynb #ee37383f
@@ -402,10 +417,15 @@ def report(r:Run, # a fitted run
     if stopper.signum is not None: raise Interrupted(stopper.signum, f"in epoch {pos['epoch']} after {pos['batches']} batches", r.ckpt)
     folder = is_folder(o.data)
     real = real_images(learn.dls, p.n_samples) if folder else None
-    refine = lambda x: learn.refine(x, o.refine, JOB['refine_k'], JOB['refine_lr']) if o.refine else x
+    vocab = learner_vocab(learn)
+    labels = sample_labels(p.n_samples, None, vocab)   # a conditional run's samples ask for every class in turn
+    refine = lambda x: learn.refine(x, o.refine, JOB['refine_k'], JOB['refine_lr'], labels=labels) if o.refine else x
     x = generate(learn, p.n_samples, o.seed)   # from the average, with --ema
-    unrefined,x = quality_figures(o.data, x, real),refine(x)
+    unrefined,x = quality_figures(o.data, x, real, labels),refine(x)
     _samples_files(r, x)
+    if vocab and x.ndim==4:   # a class per row
+        per = JOB['class_grid']
+        save_grid(class_samples(sampling_generator(learn), learn.dls.train.noise_shape, len(vocab), per, o.seed)*2-1, p.out/'classes.png', nrow=per, min_size=512)
     plot_curves(learn, p.out/'losses.png')
     atomic_save({'generator': learn.model.generator.state_dict(), 'critic': learn.model.critic.state_dict(),
                  **({'generator_ema': sampling_generator(learn).state_dict()} if o.ema else {})}, p.out/'weights.pth')
@@ -414,9 +434,9 @@ def report(r:Run, # a fitted run
     m = dict(data=o.data, loss=o.loss, seed=o.seed, bs=o.bs, world_size=p.world, epochs=pos['epoch'], partial_epoch_batches=pos['batches'],
              train_seconds=round(train_seconds, 2), steps=r.counter.steps, n_samples=p.n_samples,
              **(dict(size=o.size, channels=o.channels) if folder else {}), **(dict(nets=o.nets) if o.nets else {}),
-             **(dict(samples_npy='uint8') if _uint8(o.data) else {}),
-             **(quality_figures(o.data, x, real) if o.refine else unrefined), last_epoch=last, out=str(p.out))
-    if o.ema: m = dict(m, ema=dict(half_life=o.ema, ramp=JOB['ema_ramp']), raw=quality_figures(o.data, refine(generate(learn, p.n_samples, o.seed, raw=True)), real))
+             **(dict(samples_npy='uint8') if _uint8(o.data) else {}), **(dict(conditional=True, vocab=list(map(str, vocab))) if vocab else {}),
+             **(quality_figures(o.data, x, real, labels) if o.refine else unrefined), last_epoch=last, out=str(p.out))
+    if o.ema: m = dict(m, ema=dict(half_life=o.ema, ramp=JOB['ema_ramp']), raw=quality_figures(o.data, refine(generate(learn, p.n_samples, o.seed, raw=True)), real, labels))
     if o.refine: m.update(refine=dict(steps=o.refine, k=JOB['refine_k'], lr=JOB['refine_lr']), unrefined=unrefined)
     if o.augment: m['augment'] = o.augment
     if o.lazy>1: m['lazy'] = o.lazy

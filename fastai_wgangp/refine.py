@@ -12,7 +12,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from fastai.vision.gan import GANLearner
 from .settings import whole_number
-from .step import real_score_sign
+from .step import real_score_sign, scorer
 from .data import to_unit_range
 
 # %% auto #0
@@ -26,14 +26,17 @@ def dot_refine(critic:nn.Module, # the trained critic
                steps:int=50, # gradient steps
                lr:float=0.01, # Adam's step size, in the samples' units
                bs:int=2500, # samples refined at once
+               labels:Tensor|None=None, # a conditional critic's classes of the samples: each moves towards real samples of its class
               )->Tensor:
-    "Discriminator optimal transport in sample space: each sample moved by Adam steps to minimise ‖x − y‖ − sign·D(x)/k."
+    "Discriminator optimal transport in sample space: each sample moved by Adam steps to minimise ‖x − y‖ − sign·D(x)/k (D(x, y) for a conditional critic)."
     whole_number(steps, 'steps', 0)
     if not (math.isfinite(k) and k>0): raise ValueError(f"k (the critic's Lipschitz constant) must be above 0, got {k!r}")
     if sign not in (1., -1.): raise ValueError(f"sign must be 1 or -1, got {sign!r}")
     was = critic.training; critic.eval()
     dev = next(critic.parameters()).device
-    try: return torch.cat([_refine(critic, y.to(dev), sign, k, steps, lr) for y in x.detach().split(bs)]).to(x.device)
+    ls = [None]*len(x.split(bs)) if labels is None else labels.split(bs)
+    try: return torch.cat([_refine(scorer(critic, None if l is None else l.to(dev)), y.to(dev), sign, k, steps, lr)
+                           for y,l in zip(x.detach().split(bs), ls)]).to(x.device)
     finally: critic.train(was)
 
 def _refine(critic, y, sign, k, steps, lr):
@@ -66,11 +69,14 @@ def refine(self:GANLearner,
            steps:int=50, # gradient steps (0: none)
            k:float=1., # the critic's Lipschitz constant
            lr:float=0.01, # Adam's step size, in the critic's input units
+           labels:Tensor|None=None, # a conditional learner's classes of `x` (what they were made for)
           )->Tensor:
     "`x` refined by `dot_refine` with the learner's critic, in the critic's input space; returned as given (images in [0, 1])."
     images = x.ndim==4
     crit = self.model.critic
     inp = x*2-1 if images else x
-    sign = real_score_sign(self.loss_func.crit_loss_func, crit(inp[:2].to(next(crit.parameters()).device)).detach())
-    out = dot_refine(crit, inp, sign, k, steps, lr)
+    dev = next(crit.parameters()).device
+    with torch.no_grad(): like = scorer(crit, None if labels is None else labels[:2].to(dev))(inp[:2].to(dev))
+    sign = real_score_sign(self.loss_func.crit_loss_func, like)
+    out = dot_refine(crit, inp, sign, k, steps, lr, labels=labels)
     return to_unit_range(out) if images else out

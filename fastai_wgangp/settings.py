@@ -85,6 +85,7 @@ JOB = dict( # the main job's constants
     refine_k=1.,         # the critic's Lipschitz constant in critic-guided refinement: the penalty's target slope
     refine_lr=.01,       # Adam's step in critic-guided refinement, in the samples' units
     rows=10,             # progress-table rows (and sample pictures) over a run
+    class_grid=8,        # samples of each class in a conditional run's classes.png, a class per row
 )
 
 # %% ../nbs/01_settings.ipynb #eb911154
