@@ -25,6 +25,8 @@ def sample_parser()->OneLineParser:
     p.add_argument('--seed', type=int, default=0, help='seed of the noise (default: %(default)s)')
     p.add_argument('--raw', action='store_true', help="the trained generator's samples, for a run that kept an average (--ema)")
     p.add_argument('--walk', type=int, nargs=2, default=(4, 8), metavar=('ROWS', 'STEPS'), help='latent walk: walks and steps (default: 4 8)')
+    p.add_argument('--class', dest='label', metavar='K', help="for a conditional run (--conditional): samples of class K, a class name or "
+                   "an index (default: every class in turn, and classes.png with a class per row)")
     return p
 
 def main(argv:list|None=None, # the arguments; `sys.argv[1:]` if None
@@ -37,12 +39,22 @@ def main(argv:list|None=None, # the arguments; `sys.argv[1:]` if None
     except OptionError as e: p.error(str(e))
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)   # on fastai's import
-        from fastai_wgangp.sample import load_run, noise_shape, generate_from, seeded_noise, save_samples, walk_noise
+        from fastai_wgangp.sample import load_run, noise_shape, generate_from, seeded_noise, save_samples, walk_noise, sample_labels, class_samples
         from fastai_wgangp.metrics import save_grid
     gen,m = load_run(run, a.raw)
-    out,shape = Path(a.out or run/'samples'),noise_shape(m)
-    x = generate_from(gen, seeded_noise(a.n, shape, a.seed))
+    out,shape,vocab = Path(a.out or run/'samples'),noise_shape(m),m.get('vocab')
+    try: labels = sample_labels(a.n, a.label, vocab)
+    except ValueError as e: p.error(f"--class: {e}" if vocab else f"--class {a.label}: the run {run} is not conditional (it was trained without --conditional)")
+    x = generate_from(gen, seeded_noise(a.n, shape, a.seed), labels=labels)
     files = save_samples(x, out)
-    if x.ndim==4: files.append(save_grid(generate_from(gen, walk_noise(shape, *a.walk, a.seed+1))*2-1, out/'walk.png', nrow=a.walk[1], min_size=512))
-    print(f"wrote {a.n} samples of {m['data']} ({len(files)} files) to {out}")
+    if x.ndim==4:
+        walk = walk_noise(shape, *a.walk, a.seed+1)
+        # a conditional walk: each walk in one class (the one asked for, or the next class each walk)
+        wl = None if vocab is None else sample_labels(a.walk[0], a.label, vocab).repeat_interleave(a.walk[1])
+        files.append(save_grid(generate_from(gen, walk, labels=wl)*2-1, out/'walk.png', nrow=a.walk[1], min_size=512))
+        if vocab and a.label is None:
+            per = 8
+            files.append(save_grid(class_samples(gen, shape, len(vocab), per, a.seed)*2-1, out/'classes.png', nrow=per, min_size=512))
+    what = '' if a.label is None or vocab is None else f" of class {vocab[int(labels[0])]}"
+    print(f"wrote {a.n} samples{what} of {m['data']} ({len(files)} files) to {out}")
     return 0
