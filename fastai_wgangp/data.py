@@ -17,13 +17,15 @@ from fastai.torch_core import TensorBase, TensorImage, TensorImageBW
 from fastai.data.core import TfmdDL, DataLoaders
 from fastai.vision.gan import InvisibleTensor
 from fastai.imports import dispatch
+from fastai.torch_core import show_title
+from fastai.vision.data import get_grid
 from fasttransform import DisplayedTransform
 from .settings import DATASETS, TOY
 
 # %% auto #0
 __all__ = ['TOY_SETS', 'make_generator', 'toy_centres', 'toy_sd', 'gaussians8', 'gaussians25', 'swissroll', 'toy_data', 'digits',
            'to_unit_range', 'UnitRangeDecode', 'stacked_digits', 'stacked_mode', 'TensorPoints', 'show_batch',
-           'show_results', 'GANDataLoader', 'GANDataLoaders', 'gan_dls']
+           'show_results', 'TensorLabel', 'GANDataLoader', 'GANDataLoaders', 'gan_dls']
 
 # %% ../nbs/11_data.ipynb #5498a0fd
 def make_generator(seed:int|torch.Generator|None=None, # an int, a generator used as is, or None to draw one from torch's global RNG
@@ -206,6 +208,51 @@ def show_results(x:InvisibleTensor, # the noise batch (not shown)
     ctx.legend()
     return [ctx]
 
+# %% ../nbs/11_data.ipynb #2b7d5bcc
+class TensorLabel(TensorBase):
+    "Class labels of a GAN batch; each shows as a title: its name in `vocab` (which the loader sets), or its index."
+    def show(self, ctx=None, **kwargs):
+        "The class's name as the title of `ctx`."
+        v = getattr(self, 'vocab', None)
+        return show_title(str(v[int(self)]) if v is not None else str(int(self)), ctx=ctx)
+
+def _grid(n, max_n, nrows, ncols, figsize): return get_grid(min(n, max_n), nrows=nrows, ncols=ncols, figsize=figsize)
+
+def _class_scatter(ctx, pts, labels, **kwargs):
+    p = pts.detach().cpu().reshape(-1, 2)
+    ctx.scatter(p[:, 0], p[:, 1], c=labels.as_subclass(Tensor).cpu().numpy(), cmap='tab20', **merge(TensorPoints._show_args, kwargs))
+    ctx.set_aspect('equal')
+    return ctx
+
+@dispatch
+def show_batch(x:tuple, # labelled batch: the noise and the generator's classes
+               y:tuple, # the real samples and their classes
+               samples, # decoded samples
+               ctxs=None, # axes
+               max_n=10, nrows=None, ncols=None, figsize=None, # as fastai's `show_batch`
+               **kwargs):
+    "Show a labelled batch: each real image with its class as its title, or the real points coloured by class."
+    if isinstance(y[0], TensorPoints):
+        ctx = ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+        return [_class_scatter(ctx, y[0], y[1], **kwargs)]
+    if ctxs is None: ctxs = _grid(len(samples), max_n, nrows, ncols, figsize)
+    return [s[3].show(ctx=s[2].show(ctx=c, **kwargs)) for s,c,_ in zip(samples, ctxs, range(max_n))]
+
+@dispatch
+def show_results(x:tuple, # labelled batch: the noise and the generator's classes
+                 y:tuple, # the real samples and their classes
+                 samples, # decoded samples
+                 outs, # decoded generated samples
+                 ctxs=None, # axes
+                 max_n=10, nrows=None, ncols=None, figsize=None, # as fastai's `show_results`
+                 **kwargs):
+    "Show generated samples with the class each was asked for: as the title of an image, or as the colour of a point."
+    if isinstance(y[0], TensorPoints):
+        ctx = ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+        return [_class_scatter(ctx, torch.stack([o[0] for o in outs]), torch.stack([s[1] for s in samples[:len(outs)]]), **kwargs)]
+    if ctxs is None: ctxs = _grid(len(samples), max_n, nrows, ncols, figsize)
+    return [s[1].show(ctx=o[0].show(ctx=c, **kwargs)) for s,o,c,_ in zip(samples, outs, ctxs, range(max_n))]
+
 # %% ../nbs/11_data.ipynb #51e22526
 def _real_type(real):
     if not isinstance(real, Tensor): raise TypeError(f"real must be a Tensor, got {type(real).__name__}")
@@ -303,7 +350,7 @@ class GANDataLoader(TfmdDL):
         real = self.dataset[s or 0] if len(self.dataset) else self.dataset.new_zeros(self.dataset.shape[1:])
         noise = self.noise(1, torch.Generator().manual_seed(self.seed))[0]
         if self.labels is None: return noise, real
-        label = self.labels[s or 0] if len(self.labels) else self.labels.new_zeros(())
+        label = self._label(self.labels[s or 0] if len(self.labels) else self.labels.new_zeros(()))
         return noise, label, real, label
 
     def create_batches(self, samps): # the sample order from `get_idxs`
@@ -314,7 +361,9 @@ class GANDataLoader(TfmdDL):
             b = idxs[i:i+self.bs]
             noise,real = self.noise(len(b)),self.dataset.index_select(0, b) # much cheaper than advanced indexing on a busy CPU
             if self.labels is None: yield noise,real
-            else: yield noise,self.gen_labels(len(b)),real,self.labels.index_select(0, b)
+            else: yield noise,self._label(self.gen_labels(len(b))),real,self._label(self.labels.index_select(0, b))
+
+    def _label(self, t): return TensorLabel(t, vocab=self.vocab)
 
     def one_batch(self):
         "The first batch of a pass; a clear error when the loader is empty."
