@@ -258,6 +258,7 @@ class ConditionalGenerator(Module):
                 labels:Tensor|None=None, # the class of each sample (bs,)
                )->Tensor:
         if labels is None: raise ValueError(f"this generator is conditional ({self.n_classes} classes): call it with (noise, labels)")
+        labels = labels.as_subclass(Tensor)   # fastai's tensor types (a batch's `TensorLabel`) do not mix with the noise's
         e = self.embed(labels).to(noise.dtype).view(len(labels), -1, *(1,)*(noise.ndim-2))
         cbn = [m for m in self.net.modules() if isinstance(m, ConditionalBatchNorm)]
         for m in cbn: m.labels = labels
@@ -283,6 +284,7 @@ class ProjectionCritic(Module):
                 labels:Tensor|None=None, # the class of each sample (bs,)
                )->Tensor:
         if labels is None: raise ValueError(f"this critic is conditional ({self.n_classes} classes): call it with (x, labels)")
+        labels = labels.as_subclass(Tensor)   # fastai's tensor types (a batch's `TensorLabel`) do not mix with the images'
         h = self.body(x)
         f = h.flatten(1)
         if f.shape[1]!=self.embed.embedding_dim:
