@@ -121,7 +121,8 @@ def real_images(dls:DataLoaders, # from `image_gan_dls`
                )->Tensor:
     "Up to `n` real training images in [−1, 1] (n,C,H,W) on the CPU, in the loader's order."
     res,got = [],0
-    for _,x in dls.train:
+    for b in dls.train:
+        x = b[dls.train.n_inp]   # after the noise (and the generator's classes, for labelled batches)
         res.append(x.as_subclass(Tensor).cpu()); got += len(x)
         if got>=n: break
     return torch.cat(res)[:n]

@@ -46,7 +46,7 @@ def _image_shape(dls):
 @delegates(GANLearner.from_losses, but=['losses', 'penalties', 'n_crit', 'switcher', 'lr', 'opt_func'])
 def r3gan(cls:GANLearner,
           dls:DataLoaders, # DataLoaders of (noise, real) batches
-          generator:nn.Module|None=None, # None: `r3gan_generator` for the batches' images
+          generator:nn.Module|None=None, # None: `r3gan_generator` for the batches' images (and their classes, for labelled batches)
           critic:nn.Module|None=None, # None: `r3gan_critic` for them
           gamma:float=R3GAN_RECIPE['gamma'], # γ: R1 and R2 each weigh γ/2 (R3GAN's CIFAR-10 value; it depends on the data)
           lazy:int=1, # evaluate R1 and R2 on one critic step in `lazy`, `lazy` times as strong
@@ -63,7 +63,8 @@ def r3gan(cls:GANLearner,
         if len(shape)!=3 or shape[1]!=shape[2] or len(noise)!=1:
             raise ValueError(f"R3GAN's networks make square images from flat noise; these batches are {shape} from noise {noise}: "
                              "pass a generator and a critic")
-        generator,critic = r3gan_generator(shape[1], shape[0], noise[0]),r3gan_critic(shape[1], shape[0])
+        k = getattr(dls.train, 'n_classes', None)   # labelled batches: a conditional pair (see "Conditional GANs")
+        generator,critic = r3gan_generator(shape[1], shape[0], noise[0], n_classes=k),r3gan_critic(shape[1], shape[0], n_classes=k)
     pens = [Penalty(r1_penalty, gamma/2, every=lazy), Penalty(r2_penalty, gamma/2, every=lazy)]
     opt = partial(Adam, mom=R3GAN_RECIPE['mom'], sqr_mom=sqr_mom, eps=1e-8, wd=0.)
     learn = cls.from_losses(dls, generator, critic, losses=rpgan_losses(), penalties=pens, n_crit=1, lr=lr, opt_func=opt, **kwargs)
