@@ -10,7 +10,7 @@ import random, warnings
 import torch
 from fastai.vision.all import *
 from fastai.vision.gan import InvisibleTensor
-from .data import make_generator, _draw_seed
+from .data import make_generator, _draw_seed, TensorLabel
 from .compat import batch_types, set_batch_types
 from .settings import image_size, image_channels
 
@@ -38,25 +38,29 @@ def readable_images(fns:L, # image files
     return L(f for f in fns if f not in bad)
 
 # %% ../nbs/13_images.ipynb #ce822dee
+def _slot(_): return torch.zeros(())
+_SLOT = TransformBlock(type_tfms=_slot)   # an item's placeholder, filled batch by batch (the noise, the generator's class)
+
 class GANNoise(ItemTransform):
-    "Batch transform making `(real,)` into fastai's GAN batch `(noise, real)`, and `(real, labels)` into `(noise, labels, real, labels)`, from its own seeded stream."
+    "Batch transform making `(real,)` into fastai's GAN batch `(noise, real)`, and filling the noise and the generator's classes of a labelled batch `(·, ·, real, labels)`, from its own seeded stream."
     order = 100 # after normalisation
     def __init__(self,
                  noise_size:int|tuple=100, # per-sample noise shape: an int for (bs,nz), or a tuple such as (nz,1,1)
                  seed:int|None=None, # seed of the noise stream
                  class_probs:Tensor|None=None, # for labelled batches: how often the generator is asked for each class
+                 vocab:list|None=None, # for labelled batches: the class names
                 ):
         self.noise_shape = (noise_size,) if isinstance(noise_size, int) else tuple(noise_size)
-        self.gen,self.class_probs = make_generator(seed),class_probs
+        self.gen,self.class_probs,self.vocab = make_generator(seed),class_probs,vocab
 
     # the return annotation keeps fastai from casting the noise to the type of the batch's first element (TensorImage)
     def encodes(self, b)->tuple:
-        x = b[0]
+        x = b[0] if len(b)==1 else b[2]
         z = InvisibleTensor(torch.randn((x.shape[0], *self.noise_shape), generator=self.gen).to(x.device))
         if len(b)==1: return z, x
-        # the generator's classes, drawn after the noise from the same stream
+        # labelled: the generator's classes fill their slot, drawn after the noise from the same stream
         labels = torch.multinomial(self.class_probs, x.shape[0], replacement=True, generator=self.gen)
-        return z, TensorCategory(labels.to(x.device)), x, b[1]
+        return z, TensorLabel(labels.to(x.device), vocab=self.vocab), x, b[3]
 
     def decodes(self, b)->tuple: return b
 
@@ -86,27 +90,29 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
     splitter = RandomSplitter(valid_pct, seed=_draw_seed(g)) if valid_pct else IndexSplitter([])
     half = [0.5]*channels
     if uniform_labels and not labels: raise ValueError("uniform_labels is for labelled data: pass labels=True too")
-    image = ImageBlock(cls=PILImageBW if channels==1 else PILImage)
-    dblock = DataBlock(blocks=(image, CategoryBlock) if labels else image, get_y=parent_label if labels else None, splitter=splitter,
-                       item_tfms=Resize(size, method=ResizeMethod.Crop), batch_tfms=Normalize.from_stats(half, half))
+    image,kw = ImageBlock(cls=PILImageBW if channels==1 else PILImage),dict(splitter=splitter, item_tfms=Resize(size, method=ResizeMethod.Crop),
+                                                                            batch_tfms=Normalize.from_stats(half, half))
+    # labelled items are (noise, the generator's class, image, its class): `GANNoise` fills the first two slots, batch by batch
+    if labels: dblock = DataBlock(blocks=(_SLOT, _SLOT, image, CategoryBlock), getters=[noop, noop, noop, parent_label], n_inp=2, **kw)
+    else: dblock = DataBlock(blocks=image, **kw)
     dls = dblock.dataloaders(fns, bs=bs, num_workers=num_workers, device=device)
-    probs = None
+    probs,vocab = None,None
     if labels:
-        if len(dls.vocab)<2: raise ValueError(f"labels=True takes the classes from the subfolders of {path}, and found {len(dls.vocab)} ({list(dls.vocab)}): "
-                                              "put each class's images in a subfolder of its own")
-        counts = torch.bincount(torch.tensor([int(y) for _,y in dls.train_ds]), minlength=len(dls.vocab)).double()
-        probs = torch.full((len(dls.vocab),), 1/len(dls.vocab), dtype=torch.float64) if uniform_labels else counts/counts.sum()
+        vocab = list(dls.vocab)
+        if len(vocab)<2: raise ValueError(f"labels=True takes the classes from the subfolders of {path}, and found {len(vocab)} ({vocab}): "
+                                          "put each class's images in a subfolder of its own")
+        counts = torch.bincount(torch.tensor([dls.vocab.o2i[parent_label(f)] for f in dls.train.items]), minlength=len(vocab)).double()
+        probs = torch.full((len(vocab),), 1/len(vocab), dtype=torch.float64) if uniform_labels else counts/counts.sum()
     for dl in dls.loaders:
         dl.rng = random.Random(_draw_seed(g))   # the shuffling, seeded (fastai's default draws from Python's global stream)
-        tfm = GANNoise(noise_size, _draw_seed(g), probs)
+        tfm = GANNoise(noise_size, _draw_seed(g), probs, vocab)
         dl.noise_gen,dl.noise_shape = tfm.gen,tfm.noise_shape   # loader attributes: `save_checkpoint` keeps the stream's state
         dl.image_shape = (channels, size, size)   # what a network for these batches makes (`GANLearner.r3gan`)
         dl.after_batch.add(tfm)
         types = batch_types(dl)[tuple]
-        # the batch types fastai keeps for decoding (`show_batch`), now with the noise (and the generator's classes) in front
-        set_batch_types(dl, {tuple: [InvisibleTensor, *types[1:], *types] if labels else [InvisibleTensor, *types]})
-        if labels:   # fastai's inputs: the noise and the generator's classes; what a conditional learner reads
-            dl.dataset.n_inp,dl.n_classes,dl.class_probs = 2,len(dls.vocab),probs
+        # the batch types fastai keeps for decoding (`show_batch`), with the noise (and the generator's classes) in front
+        set_batch_types(dl, {tuple: [InvisibleTensor, TensorLabel, *types[2:]] if labels else [InvisibleTensor, *types]})
+        if labels: dl.n_classes,dl.class_probs = len(vocab),probs   # what a conditional learner reads
     return dls
 
 # %% ../nbs/13_images.ipynb #5eb1ba4b

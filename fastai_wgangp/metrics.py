@@ -270,30 +270,32 @@ def stacked_floor(n:int=26_000, # the size of the generated sample it is a floor
     return _FLOORS[key]
 
 # %% ../nbs/14_metrics.ipynb #c1d5d8c4
+def _check_labels(samples, labels):
+    "`labels` on the CPU as plain integers, if it holds one class per sample; a clear error otherwise."
+    if not isinstance(labels, Tensor) or labels.shape!=(len(samples),):
+        raise ValueError(f"labels must hold one class per sample, shape ({len(samples)},), got {tuple(getattr(labels, 'shape', ()))}")
+    return labels.as_subclass(Tensor).cpu().long()
+
 def conditional_accuracy(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1]
                          labels:Tensor, # the class each was asked for (n,)
                          classifier:DigitsClassifier|None=None, # defaults to `digits_classifier(size)`
                         )->float:
     "The share of `samples` that the digits classifier puts in the class they were asked for."
-    size = _check_digits(samples)
-    if labels.shape!=(len(samples),): raise ValueError(f"labels must hold one class per sample, shape ({len(samples)},), got {tuple(labels.shape)}")
-    return float((_classes(samples, classifier or digits_classifier(size))==labels.cpu()).double().mean())
-
-def _class_fds(samples, labels, real, real_labels, classifier):
-    f,r = extract_features(samples, classifier.features),extract_features(real, classifier.features)
-    return [frechet_distance(f[labels.cpu()==c], r[real_labels==c]) for c in range(10)]
+    size,labels = _check_digits(samples),_check_labels(samples, labels)
+    return float((_classes(samples, classifier or digits_classifier(size))==labels).double().mean())
 
 def class_fds(samples:Tensor, # generated digits (n,1,size,size) in [-1, 1], at least 2 of each class
               labels:Tensor, # the class each was asked for (n,)
               classifier:DigitsClassifier|None=None, # defaults to `digits_classifier(size)`
              )->list:
     "`digits_fd` of each class, 0 to 9: the generated digits asked for as that class against all real digits of it."
-    size = _check_digits(samples)
-    if labels.shape!=(len(samples),): raise ValueError(f"labels must hold one class per sample, shape ({len(samples)},), got {tuple(labels.shape)}")
-    n = torch.bincount(labels.cpu().long(), minlength=10)
+    size,labels = _check_digits(samples),_check_labels(samples, labels)
+    n = torch.bincount(labels, minlength=10)
     if len(n)>10 or n.min()<2: raise ValueError(f"class_fds needs at least 2 samples of each digit 0 to 9, got {n.tolist()}")
     real,real_labels = digits(size)
-    return _class_fds(samples, labels, real.as_subclass(Tensor), real_labels, classifier or digits_classifier(size))
+    clf = classifier or digits_classifier(size)
+    f,r = extract_features(samples, clf.features),extract_features(real.as_subclass(Tensor), clf.features)
+    return [frechet_distance(f[labels==c], r[real_labels==c]) for c in range(10)]
 
 def class_fds_floor(n:int=2500, # the size of the generated sample it is a floor for: n/10 digits of each class
                     size:int=16, # image side
@@ -315,8 +317,8 @@ def toy_conditional_hq(samples:Tensor, # generated points (n,2), in data coordin
                       )->float:
     "The share of `samples` within `n_sd` standard deviations of the mixture mode they were asked for."
     samples = torch.as_tensor(samples).detach().cpu().double()
-    if samples.ndim!=2 or labels.shape!=(len(samples),): raise ValueError(f"need points (n,2) and one mode per point, got {tuple(samples.shape)} and {tuple(labels.shape)}")
-    d = (samples - toy_centres(name).double()[labels.cpu().long()]).norm(dim=1)
+    if samples.ndim!=2: raise ValueError(f"samples must be points (n,2), got shape {tuple(samples.shape)}")
+    d = (samples - toy_centres(name).double()[_check_labels(samples, labels)]).norm(dim=1)
     return float((d <= n_sd*toy_sd(name)).double().mean())
 
 # %% ../nbs/14_metrics.ipynb #35b00405

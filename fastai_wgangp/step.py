@@ -91,7 +91,7 @@ def check_conditional(generator:nn.Module, # the generator
     for role,net in (('generator', generator), ('critic', critic)):
         k = n_classes_of(net)
         if n_classes is not None and k is None:
-            hint = "a projection critic (`projection_critic`" if role=='critic' else "a conditional generator (`conditional_generator`"
+            hint = "a projection critic (`projection_critic`" if role=='critic' else "a conditional generator (`ConditionalGenerator`"
             raise ValueError(f"the data carries class labels ({n_classes} classes) but the {role} takes none: use {hint}, "
                              f"or the `n_classes=` of the package's networks), or unlabelled data")
         if n_classes is None and k is not None:
