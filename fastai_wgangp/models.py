@@ -49,7 +49,7 @@ def toy_generator(noise_size:int=2, # size of the input noise
                   width:int=512, # units per hidden layer
                   n_hidden:int=3, # number of hidden ReLU layers
                   n_classes:int|None=None, # conditional on this many classes (see `ConditionalGenerator`); None: unconditional
-                  embed_size:int=32, # size of the class embedding joined to the noise, when conditional
+                  embed_size:int=8, # size of the class embedding joined to the noise, when conditional (measured: see "Conditional networks")
                  )->nn.Module:
     "The WGAN-GP paper's toy generator: an MLP from noise (bs,noise_size) (and classes) to points (bs,out_size)."
     return _conditional_generator(lambda nz: _mlp(nz, out_size, width, n_hidden), noise_size, n_classes, embed_size)
