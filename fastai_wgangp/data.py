@@ -25,7 +25,7 @@ from .settings import DATASETS, TOY
 # %% auto #0
 __all__ = ['TOY_SETS', 'make_generator', 'toy_centres', 'toy_sd', 'gaussians8', 'gaussians25', 'swissroll', 'toy_data', 'digits',
            'to_unit_range', 'UnitRangeDecode', 'stacked_digits', 'stacked_mode', 'TensorPoints', 'show_batch',
-           'show_results', 'TensorLabel', 'GANDataLoader', 'GANDataLoaders', 'gan_dls']
+           'show_results', 'TensorLabel', 'class_frequencies', 'GANDataLoader', 'GANDataLoaders', 'gan_dls']
 
 # %% ../nbs/11_data.ipynb #5498a0fd
 def make_generator(seed:int|torch.Generator|None=None, # an int, a generator used as is, or None to draw one from torch's global RNG
@@ -180,6 +180,10 @@ class TensorPoints(TensorBase):
         ctx.set_aspect('equal')
         return ctx
 
+def _one_axis(ctxs, figsize):
+    "The first of `ctxs`, or a new 4×4 axis: one scatter plot shows a whole batch of points."
+    return ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+
 @dispatch
 def show_batch(x:InvisibleTensor, # the noise batch (not shown)
                y:TensorPoints, # the real points, all drawn
@@ -189,7 +193,7 @@ def show_batch(x:InvisibleTensor, # the noise batch (not shown)
                figsize=None, # size of a new figure
                **kwargs): # passed to `scatter`
     "Show a batch of real 2-D points as one scatter plot."
-    ctx = ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+    ctx = _one_axis(ctxs, figsize)
     return [y.show(ctx=ctx, label='real', **kwargs)]
 
 @dispatch
@@ -202,7 +206,7 @@ def show_results(x:InvisibleTensor, # the noise batch (not shown)
                  figsize=None, # size of a new figure
                  **kwargs): # passed to `scatter`
     "Show real and generated 2-D points on one scatter plot."
-    ctx = ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+    ctx = _one_axis(ctxs, figsize)
     y.show(ctx=ctx, label='real', **kwargs)
     TensorPoints(torch.stack([o[0] for o in outs])).show(ctx=ctx, label='generated', **kwargs)
     ctx.legend()
@@ -233,7 +237,7 @@ def show_batch(x:tuple, # labelled batch: the noise and the generator's classes
                **kwargs):
     "Show a labelled batch: each real image with its class as its title, or the real points coloured by class."
     if isinstance(y[0], TensorPoints):
-        ctx = ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+        ctx = _one_axis(ctxs, figsize)
         return [_class_scatter(ctx, y[0], y[1], **kwargs)]
     if ctxs is None: ctxs = _grid(len(samples), max_n, nrows, ncols, figsize)
     return [s[3].show(ctx=s[2].show(ctx=c, **kwargs)) for s,c,_ in zip(samples, ctxs, range(max_n))]
@@ -248,7 +252,7 @@ def show_results(x:tuple, # labelled batch: the noise and the generator's classe
                  **kwargs):
     "Show generated samples with the class each was asked for: as the title of an image, or as the colour of a point."
     if isinstance(y[0], TensorPoints):
-        ctx = ctxs[0] if ctxs else plt.subplots(figsize=figsize or (4,4))[1]
+        ctx = _one_axis(ctxs, figsize)
         return [_class_scatter(ctx, torch.stack([o[0] for o in outs]), torch.stack([s[1] for s in samples[:len(outs)]]), **kwargs)]
     if ctxs is None: ctxs = _grid(len(samples), max_n, nrows, ncols, figsize)
     return [s[1].show(ctx=o[0].show(ctx=c, **kwargs)) for s,o,c,_ in zip(samples, outs, ctxs, range(max_n))]
@@ -261,6 +265,14 @@ def _real_type(real):
     if real.ndim==4: return TensorImage(real)
     if real.ndim==2: return TensorPoints(real)
     return TensorBase(real)
+
+def class_frequencies(labels:Tensor, # the class of each sample, integers from 0
+                      n_classes:int, # number of classes
+                      uniform:bool=False, # every class equally often instead
+                     )->Tensor:
+    "How often a generator is asked for each class: the classes' frequencies in `labels`, or 1/`n_classes` each; float64, summing to 1."
+    counts = torch.ones(n_classes, dtype=torch.float64) if uniform else torch.bincount(labels, minlength=n_classes).double()
+    return counts/counts.sum()
 
 def _class_labels(real, labels, vocab, class_probs):
     "Checked `(labels, vocab, class_probs)` of a labelled data set; all None for unlabelled data."
@@ -279,7 +291,7 @@ def _class_labels(real, labels, vocab, class_probs):
         raise ValueError(f"labels must be in [0, {len(vocab)}) for a vocab of {len(vocab)} classes, got {int(labels.min())}..{int(labels.max())}")
     if class_probs is None:
         if not len(labels): raise ValueError("an empty labelled data set needs its class_probs")
-        class_probs = torch.bincount(labels, minlength=len(vocab)).double()
+        class_probs = class_frequencies(labels, len(vocab))
     class_probs = torch.as_tensor(class_probs, dtype=torch.float64)
     if class_probs.shape!=(len(vocab),) or not (class_probs>=0).all() or not class_probs.sum()>0:
         raise ValueError(f"class_probs must hold {len(vocab)} weights >= 0 with a positive sum, got {class_probs.tolist()}")
@@ -405,8 +417,8 @@ def gan_dls(real:Tensor, # all real samples: images (N,C,H,W) in [-1,1] or point
     "Train and validation `GANDataLoader`s over the in-memory tensor `real` (and its class `labels`)."
     real = _real_type(real)
     if labels is not None:
-        labels,vocab,probs = _class_labels(real, labels, vocab, None)
-        kwargs.update(vocab=vocab, class_probs=torch.ones(len(vocab)) if uniform_labels else probs)
+        labels,vocab,_ = _class_labels(real, labels, vocab, None)
+        kwargs.update(vocab=vocab, class_probs=class_frequencies(labels, len(vocab), uniform_labels))
     elif uniform_labels: raise ValueError("uniform_labels is for labelled data: pass labels too")
     n = len(real)
     if n_valid is None:

@@ -10,7 +10,7 @@ import random, warnings
 import torch
 from fastai.vision.all import *
 from fastai.vision.gan import InvisibleTensor
-from .data import make_generator, _draw_seed, TensorLabel
+from .data import make_generator, _draw_seed, TensorLabel, class_frequencies
 from .compat import batch_types, set_batch_types
 from .settings import image_size, image_channels
 
@@ -101,8 +101,7 @@ def image_gan_dls(path:str|Path, # a folder of images (its subfolders are search
         vocab = list(dls.vocab)
         if len(vocab)<2: raise ValueError(f"labels=True takes the classes from the subfolders of {path}, and found {len(vocab)} ({vocab}): "
                                           "put each class's images in a subfolder of its own")
-        counts = torch.bincount(torch.tensor([dls.vocab.o2i[parent_label(f)] for f in dls.train.items]), minlength=len(vocab)).double()
-        probs = torch.full((len(vocab),), 1/len(vocab), dtype=torch.float64) if uniform_labels else counts/counts.sum()
+        probs = class_frequencies(torch.tensor([dls.vocab.o2i[parent_label(f)] for f in dls.train.items]), len(vocab), uniform_labels)
     for dl in dls.loaders:
         dl.rng = random.Random(_draw_seed(g))   # the shuffling, seeded (fastai's default draws from Python's global stream)
         tfm = GANNoise(noise_size, _draw_seed(g), probs, vocab)

@@ -21,7 +21,7 @@ from .metrics import save_grid, save_scatter, plot_curves
 from .distributed import *
 from .images import real_images
 from .ema import GeneratorEMA, sampling_generator
-from .sample import generate, SaveSamples, sample_labels, learner_vocab, class_samples
+from .sample import generate, SaveSamples, sample_labels, learner_vocab, save_class_grid
 from .augment import DiffAugment
 from .gan_metrics import quality_metric, quality_figures, conditional_metric
 from .refine import *
@@ -423,9 +423,7 @@ def report(r:Run, # a fitted run
     x = generate(learn, p.n_samples, o.seed)   # from the average, with --ema
     unrefined,x = quality_figures(o.data, x, real, labels),refine(x)
     _samples_files(r, x)
-    if vocab and x.ndim==4:   # a class per row
-        per = JOB['class_grid']
-        save_grid(class_samples(sampling_generator(learn), learn.dls.train.noise_shape, len(vocab), per, o.seed)*2-1, p.out/'classes.png', nrow=per, min_size=512)
+    if vocab and x.ndim==4: save_class_grid(sampling_generator(learn), learn.dls.train.noise_shape, len(vocab), p.out/'classes.png', seed=o.seed)
     plot_curves(learn, p.out/'losses.png')
     atomic_save({'generator': learn.model.generator.state_dict(), 'critic': learn.model.critic.state_dict(),
                  **({'generator_ema': sampling_generator(learn).state_dict()} if o.ema else {})}, p.out/'weights.pth')

@@ -16,7 +16,7 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.vision.gan import GANLearner
 from fastai.torch_core import rank_distrib
-from .settings import setting, whole_number, run_folder
+from .settings import setting, whole_number, run_folder, JOB
 from .data import to_unit_range
 from .metrics import save_grid, save_scatter
 from .ema import sampling_generator
@@ -25,8 +25,8 @@ from .recipes import make_nets
 
 # %% auto #0
 __all__ = ['class_index', 'sample_labels', 'learner_vocab', 'seeded_noise', 'generate_from', 'generate', 'save_samples',
-           'class_samples', 'slerp', 'walk_noise', 'latent_walk', 'PeriodicSamples', 'SaveSamples', 'load_run',
-           'noise_shape']
+           'class_samples', 'save_class_grid', 'slerp', 'walk_noise', 'latent_walk', 'PeriodicSamples', 'SaveSamples',
+           'load_run', 'noise_shape']
 
 # %% ../nbs/17_sample.ipynb #519139ad
 def class_index(label, # a class: its name in `vocab`, or its index
@@ -129,12 +129,22 @@ def save_samples(samples:Tensor, # images (n,C,H,W) in [0, 1], or points (n,2)
 def class_samples(gen:nn.Module, # a conditional generator
                   noise_shape:tuple, # shape of one sample's noise
                   n_classes:int, # classes, one row each
-                  per_class:int=8, # samples of each class
+                  per_class:int=JOB['class_grid'], # samples of each class
                   seed:int=0, # seed of the noise: the same `per_class` inputs in every row
                  )->Tensor:
     "`per_class` samples of each class, class by class (`save_grid(x*2-1, fname, nrow=per_class)` puts a class per row)."
     noise = seeded_noise(per_class, noise_shape, seed).repeat(n_classes, *(1,)*len(noise_shape))
     return generate_from(gen, noise, labels=torch.arange(n_classes).repeat_interleave(per_class))
+
+def save_class_grid(gen:nn.Module, # a conditional generator of images
+                    noise_shape:tuple, # shape of one sample's noise
+                    n_classes:int, # classes, one row each
+                    fname:str|Path, # the PNG to write
+                    per_class:int=JOB['class_grid'], # samples of each class, one row
+                    seed:int=0, # seed of the noise
+                   )->Path:
+    "Write `class_samples` as a grid with a class per row, at least 512 pixels wide (a conditional run's `classes.png`)."
+    return save_grid(class_samples(gen, noise_shape, n_classes, per_class, seed)*2-1, fname, nrow=per_class, min_size=512)
 
 # %% ../nbs/17_sample.ipynb #5dee2f6b
 def slerp(a:Tensor, # start points (n,...)

@@ -39,7 +39,7 @@ def main(argv:list|None=None, # the arguments; `sys.argv[1:]` if None
     except OptionError as e: p.error(str(e))
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)   # on fastai's import
-        from fastai_wgangp.sample import load_run, noise_shape, generate_from, seeded_noise, save_samples, walk_noise, sample_labels, class_samples
+        from fastai_wgangp.sample import load_run, noise_shape, generate_from, seeded_noise, save_samples, walk_noise, sample_labels, save_class_grid
         from fastai_wgangp.metrics import save_grid
     gen,m = load_run(run, a.raw)
     out,shape,vocab = Path(a.out or run/'samples'),noise_shape(m),m.get('vocab')
@@ -52,9 +52,7 @@ def main(argv:list|None=None, # the arguments; `sys.argv[1:]` if None
         # a conditional walk: each walk in one class (the one asked for, or the next class each walk)
         wl = None if vocab is None else sample_labels(a.walk[0], a.label, vocab).repeat_interleave(a.walk[1])
         files.append(save_grid(generate_from(gen, walk, labels=wl)*2-1, out/'walk.png', nrow=a.walk[1], min_size=512))
-        if vocab and a.label is None:
-            per = 8
-            files.append(save_grid(class_samples(gen, shape, len(vocab), per, a.seed)*2-1, out/'classes.png', nrow=per, min_size=512))
+        if vocab and a.label is None: files.append(save_class_grid(gen, shape, len(vocab), out/'classes.png', seed=a.seed))
     what = '' if a.label is None or vocab is None else f" of class {vocab[int(labels[0])]}"
     print(f"wrote {a.n} samples{what} of {m['data']} ({len(files)} files) to {out}")
     return 0
